@@ -1,0 +1,1 @@
+export const POLICIES_PLACEHOLDER = 1;

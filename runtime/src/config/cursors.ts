@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** Where and how often podtail persists its per-file read positions. */
+export const cursorsSchema = z
+  .object({
+    /** Directory of cursor files; a hostPath, so positions survive pod restarts. */
+    directory: z.string().min(1).default('/var/lib/podtail/cursors'),
+    /** Longest time acknowledged progress waits before it is written down. */
+    flushIntervalMs: z.number().int().min(10).default(1000),
+  })
+  .strict()
+  .prefault({});

@@ -1,0 +1,4 @@
+import { z } from 'zod';
+
+/** The `limits` section. */
+export const limitsSchema = z.object({}).strict().prefault({});

@@ -1,0 +1,4 @@
+import { z } from 'zod';
+
+/** The `structured` section. */
+export const structuredSchema = z.object({}).strict().prefault({});
