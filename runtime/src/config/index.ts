@@ -5,3 +5,4 @@
 export * from './failure-kinds';
 export * from './schema';
 export * from './load';
+export * from './metric-names';
