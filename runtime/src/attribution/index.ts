@@ -1,0 +1,6 @@
+export * from './container-lookup';
+export * from './disruption';
+export * from './extension';
+export * from './pod-cache';
+export * from './registry-metrics';
+export * from './semconv';
