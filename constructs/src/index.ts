@@ -1,1 +1,3 @@
 export * from './version';
+export * from './model';
+export * from './components';
