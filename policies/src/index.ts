@@ -1,1 +1,13 @@
-export const POLICIES_PLACEHOLDER = 1;
+export * from './severity';
+export * from './options';
+export * from './rule';
+export * from './manifest';
+export * from './rules';
+export * from './overrides';
+export * from './engine';
+export * from './report';
+export * from './review';
+export { PoliciesValidation } from './plugin';
+export type { PluginContext, PluginReport, PluginViolation, PluginViolatingResource } from './plugin';
+export { main, USAGE } from './cli';
+export type { CliIo } from './cli';

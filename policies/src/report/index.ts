@@ -1,0 +1,2 @@
+export * from './format-json';
+export * from './format-table';
