@@ -33,6 +33,8 @@ const otlphttpSchema = z
     headers: z.record(z.string(), z.string()).default({}),
     compression: z.enum(['gzip', 'none']).default('gzip'),
     timeoutMs: z.number().int().min(100).default(10_000),
+    /** On SIGTERM, how long podtail keeps trying to export what it read before it exits. */
+    shutdownTimeoutMs: z.number().int().min(0).default(20_000),
     batch: batchSchema,
     retry: retrySchema,
     /** Bytes read but not yet acknowledged, at most; reading pauses past it (bounded memory). */

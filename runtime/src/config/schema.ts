@@ -24,6 +24,8 @@ export const podtailConfigSchema = z
      * node under a temporary directory with it.
      */
     hostRoot: z.string().default(''),
+    /** podtail's own log level (JSON lines on stderr). */
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     source: sourceSchema,
     cursors: cursorsSchema,
     exporter: exporterSchema,

@@ -1,0 +1,62 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PathFilter } from './glob';
+
+/** A file found by a scan. */
+export interface FoundFile {
+  /** Path relative to the log root (`ns_pod_uid/container/0.log`). */
+  readonly relative: string;
+  /** Real path on this machine (under hostRoot). */
+  readonly real: string;
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Walks `<root>/<pod dir>/<container>/<file>` (the kubelet layout, three levels) and returns
+ * the regular files that pass the filter, with their identity.
+ */
+export function scanLogRoot(root: string, filter: PathFilter): FoundFile[] {
+  const out: FoundFile[] = [];
+  for (const podDir of list(root)) {
+    if (!filter.wantsPodDir(podDir)) continue;
+    const podPath = join(root, podDir);
+    for (const container of list(podPath)) {
+      const cPath = join(podPath, container);
+      for (const name of list(cPath)) {
+        const relative = `${podDir}/${container}/${name}`;
+        if (!filter.matches(relative)) continue;
+        const real = join(cPath, name);
+        try {
+          const st = statSync(real);
+          if (!st.isFile()) continue;
+          out.push({ relative, real, dev: st.dev, ino: st.ino, size: st.size });
+        } catch {
+          // vanished between readdir and stat: the next scan settles it
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Directories a watcher should watch: the root, each wanted pod directory and container directory. */
+export function watchableDirs(root: string, filter: PathFilter): string[] {
+  const dirs = [root];
+  for (const podDir of list(root)) {
+    if (!filter.wantsPodDir(podDir)) continue;
+    const podPath = join(root, podDir);
+    dirs.push(podPath);
+    for (const container of list(podPath)) dirs.push(join(podPath, container));
+  }
+  return dirs;
+}

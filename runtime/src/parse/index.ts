@@ -1,0 +1,3 @@
+export * from './timestamp';
+export * from './cri';
+export * from './docker-json';
