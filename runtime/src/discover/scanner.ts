@@ -21,11 +21,20 @@ function list(dir: string): string[] {
   }
 }
 
+/** A rotated sibling (`0.log.20240101-000000`, uncompressed) of a file that passes the filter. */
+export interface RotatedFile extends FoundFile {
+  readonly mtimeMs: number;
+}
+
+const ROTATED = /^(\d+\.log)\.(.+)$/;
+const COMPRESSED = /\.(gz|zst|bz2|xz|lz4|zip)$/;
+
 /**
  * Walks `<root>/<pod dir>/<container>/<file>` (the kubelet layout, three levels) and returns
- * the regular files that pass the filter, with their identity.
+ * the regular files that pass the filter, with their identity. With `rotated`, also collects
+ * uncompressed rotated siblings (their `relative` is the name they were rotated from).
  */
-export function scanLogRoot(root: string, filter: PathFilter): FoundFile[] {
+export function scanLogRoot(root: string, filter: PathFilter, rotated?: RotatedFile[]): FoundFile[] {
   const out: FoundFile[] = [];
   for (const podDir of list(root)) {
     if (!filter.wantsPodDir(podDir)) continue;
@@ -34,7 +43,30 @@ export function scanLogRoot(root: string, filter: PathFilter): FoundFile[] {
       const cPath = join(podPath, container);
       for (const name of list(cPath)) {
         const relative = `${podDir}/${container}/${name}`;
-        if (!filter.matches(relative)) continue;
+        if (!filter.matches(relative)) {
+          const m = rotated ? ROTATED.exec(name) : null;
+          if (m && !COMPRESSED.test(name)) {
+            const base = `${podDir}/${container}/${m[1]}`;
+            if (filter.matches(base)) {
+              try {
+                const st = statSync(join(cPath, name));
+                if (st.isFile()) {
+                  rotated!.push({
+                    relative: base,
+                    real: join(cPath, name),
+                    dev: st.dev,
+                    ino: st.ino,
+                    size: st.size,
+                    mtimeMs: st.mtimeMs,
+                  });
+                }
+              } catch {
+                // gone
+              }
+            }
+          }
+          continue;
+        }
         const real = join(cPath, name);
         try {
           const st = statSync(real);

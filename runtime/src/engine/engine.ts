@@ -7,7 +7,7 @@ import { CursorStore, type CursorEntry } from '../cursor/cursor-store';
 import { DirWatcher } from '../discover/dir-watcher';
 import { PathFilter } from '../discover/glob';
 import { originFromRelative } from '../discover/path-info';
-import { scanLogRoot, watchableDirs, type FoundFile } from '../discover/scanner';
+import { scanLogRoot, watchableDirs, type FoundFile, type RotatedFile } from '../discover/scanner';
 import { createExporter } from '../export/create-exporter';
 import type { Exporter } from '../export/exporter';
 import { createExtensions } from '../extensions';
@@ -163,6 +163,7 @@ export class Engine {
       this.serverPort = port;
     }
     this.senderDone = this.sendLoop();
+    this.startedAtMs = Date.now();
     this.restore();
     this.rescan();
     this.rescanTimer = setInterval(() => this.rescan(), this.config.source.rescanIntervalMs);
@@ -365,7 +366,8 @@ export class Engine {
   /** One pass over the log root: new files, rotated files, deleted files, missed changes. */
   rescan(): void {
     if (this.dead || this.stopping) return;
-    const found = scanLogRoot(this.rootReal, this.filter);
+    const rotated: RotatedFile[] = [];
+    const found = scanLogRoot(this.rootReal, this.filter, rotated);
     const seen = new Set<string>();
     for (const ff of found) {
       seen.add(ff.real);
@@ -383,10 +385,40 @@ export class Engine {
     for (const [path, f] of this.byPath) {
       if (!seen.has(path)) this.startDraining(f, 'gone');
     }
+    if (rotated.length) this.rotatedUnseen(rotated);
     this.watcher.sync(watchableDirs(this.rootReal, this.filter));
     this.updateFileGauges();
     this.schedulePump();
   }
+
+  /**
+   * Rotated files created and rotated since podtail started that it never saw under their
+   * kubelet name (several rotations between two scans): read them whole, as draining files.
+   */
+  private rotatedUnseen(rotated: RotatedFile[]): void {
+    const known = new Set<string>();
+    for (const f of this.byPath.values()) known.add(CursorStore.key(f.dev, f.ino));
+    for (const f of this.draining) known.add(CursorStore.key(f.dev, f.ino));
+    for (const r of rotated) {
+      const key = CursorStore.key(r.dev, r.ino);
+      if (known.has(key) || this.released.has(key) || this.cursors.get(key)) continue;
+      if (r.mtimeMs < this.startedAtMs) continue;
+      const nodePath = join(this.rootNode, r.relative);
+      const origin = originFromRelative(r.relative, nodePath);
+      if (!origin) continue;
+      const f = this.track(r.real, r.relative, nodePath, origin, r.dev, r.ino, 0);
+      if (!f) continue;
+      this.log.debug('reading a file rotated before it was seen', { path: r.real });
+      f.state = 'draining';
+      f.drainSince = Date.now();
+      this.draining.add(f);
+      this.dirty.add(f);
+    }
+  }
+
+  /** Keys of files let go (bounded), so a rotated name is never read twice. */
+  private readonly released = new Set<string>();
+  private startedAtMs = Date.now();
 
   private discovered(ff: FoundFile): void {
     const nodePath = join(this.rootNode, ff.relative);
@@ -526,6 +558,8 @@ export class Engine {
   private release(f: TailedFile): void {
     this.completePartials(f);
     f.released = true;
+    this.released.add(CursorStore.key(f.dev, f.ino));
+    if (this.released.size > 100_000) this.released.delete(this.released.values().next().value as string);
     this.draining.delete(f);
     this.dirty.delete(f);
     if (f.fd !== null) {
