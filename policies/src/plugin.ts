@@ -71,8 +71,8 @@ export class PoliciesValidation {
     for (const [ruleName, entries] of groups) {
       context.report.addViolation({
         ruleName,
-        recommendation: entries[0].recommendation,
-        fix: `Or, if this is intended, annotate the resource with policies.otel-tiers.io/skip.${entries[0].ruleId}: "<reason>".`,
+        recommendation: RULES.find((r) => r.id === entries[0].ruleId)?.description ?? entries[0].recommendation,
+        fix: `${entries[0].recommendation} If it is intended, annotate the resource with policies.otel-tiers.io/skip.${entries[0].ruleId}: "<reason>".`,
         violatingResources: entries.map((e) => ({
           resourceName: e.name,
           manifestPath: e.file,

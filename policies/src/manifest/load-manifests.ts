@@ -14,7 +14,8 @@ export class ManifestError extends Error {
   }
 }
 
-const YAML_FILE = /\.(ya?ml|json)$/i;
+/** Files picked up from directories (JSON files, e.g. cdk8s' construct-metadata.json, only when named). */
+const YAML_FILE = /\.ya?ml$/i;
 
 /** Every manifest file under the given files and directories (recursively), sorted. */
 export function listManifestFiles(paths: readonly string[]): string[] {
