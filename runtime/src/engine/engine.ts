@@ -699,7 +699,13 @@ export class Engine {
     }
     this.batch.readBytes += n;
     this.noteProgress(f, f.safeOffset(), false);
-    return n === buf.length - lo;
+    if (n < buf.length - lo) {
+      // A short read: at the end for now. The next growth is checked by content first.
+      f.atEof = true;
+      f.knownSize = f.readOffset;
+      return false;
+    }
+    return true;
   }
 
   private reopen(f: TailedFile): boolean {
