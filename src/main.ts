@@ -1,6 +1,7 @@
-import { App, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { App } from 'cdk8s';
+import { ReferenceStack } from '../constructs/lib';
+
+// The default stack: the three tiers in the `monitoring` namespace (see docs/constructs.md).
 const app = new App();
-const c = new Chart(app, 'x', { namespace: 'monitoring' });
-new kplus.ConfigMap(c, 'cm', { data: { a: 'b' } });
+new ReferenceStack(app, 'otel-tiers', { namespace: 'monitoring', disableResourceNameHashes: true });
 app.synth();

@@ -51,6 +51,11 @@ export const k8sattributesOptions = z
     name,
     /** Only look up pods on this node (`K8S_NODE_NAME`): for agents. @default false */
     nodeLocal: z.boolean().default(false),
+    /**
+     * Passthrough mode: only record the sender's IP as `k8s.pod.ip`, no API calls and no RBAC
+     * (an agent in front of a gateway that does the lookups). @default false
+     */
+    passthrough: z.boolean().default(false),
     /** Resource attributes to add. */
     metadata: z
       .array(z.string().min(1))
@@ -198,6 +203,14 @@ export class Processors {
   /** `k8s_attributes` (formerly `k8sattributes`): pod metadata by pod association. */
   static k8sattributes(options: z.input<typeof k8sattributesOptions> = {}): CollectorComponent {
     const o = parseOptions('processor k8sattributes', k8sattributesOptions, options);
+    if (o.passthrough) {
+      return new CollectorComponent({
+        kind: 'processor',
+        type: T.k8sattributes,
+        name: o.name,
+        config: { passthrough: true, pod_association: [{ sources: [{ from: 'connection' }] }] },
+      });
+    }
     return new CollectorComponent({
       kind: 'processor',
       type: T.k8sattributes,

@@ -314,7 +314,10 @@ export class Receivers {
   /** `prometheus`: scrape configs, and/or targets from a Target Allocator (`target_allocator`). */
   static prometheus(options: z.input<typeof prometheusOptions> = {}): CollectorComponent {
     const o = parseOptions('receiver prometheus', prometheusOptions, options);
-    const config: Record<string, unknown> = { config: { scrape_configs: o.scrapeConfigs } };
+    // With a Target Allocator the scrape configs live in the allocator; the receiver keeps `config: {}`.
+    const config: Record<string, unknown> = {
+      config: o.scrapeConfigs.length || !o.targetAllocator ? { scrape_configs: o.scrapeConfigs } : {},
+    };
     if (o.targetAllocator) {
       config.target_allocator = {
         endpoint: o.targetAllocator.endpoint,

@@ -281,10 +281,9 @@ export class CollectorConfig {
       const procs = p.processors ?? [];
       const dup = procs.filter((x, i) => procs.indexOf(x) !== i);
       if (dup.length) err(`pipeline ${pid} lists processor '${dup[0]}' twice; list each processor once`);
-      const fromRealReceiver = p.receivers.some((id) => this.has('receiver', id));
       const toRealExporter = p.exporters.some((id) => this.has('exporter', id));
       const mlIndex = procs.findIndex((id) => typeOf(id) === MEMORY_LIMITER_TYPE);
-      if (fromRealReceiver && mlIndex !== 0) {
+      if (mlIndex !== 0) {
         err(
           mlIndex < 0
             ? `pipeline ${pid} has no memory_limiter processor; put a memory_limiter first in its processors`

@@ -1,0 +1,3 @@
+export * from './podtail-version';
+export * from './podtail-sidecar';
+export * from './logs-source';
