@@ -638,10 +638,6 @@ export class Engine {
         return;
       }
     }
-    if (this.batch.records.length > 0 && !this.sending && this.queue.length === 0) {
-      // Nothing more to read right now and the exporter is idle: don't wait for the timer.
-      this.seal();
-    }
   }
 
   /** Reads one chunk. Returns true when there may be more to read right away. */

@@ -56,7 +56,10 @@ export function config(node: Node, extra: Record<string, unknown> = {}) {
     server: { enabled: false },
     source: { rescanIntervalMs: 200, rotationWaitMs: 2000, ...source },
     cursors: { directory: '/var/lib/podtail', ...cursors },
-    exporter: { type: 'file', path: node.out, batch: { maxDelayMs: 20 }, ...exporter },
+    exporter:
+      exporter && (exporter as { type?: string }).type !== 'file'
+        ? { batch: { maxDelayMs: 20 }, ...exporter }
+        : { type: 'file', path: node.out, batch: { maxDelayMs: 20 }, ...exporter },
     ...rest,
   } as PodtailConfigInput);
 }

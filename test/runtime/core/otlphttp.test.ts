@@ -1,0 +1,72 @@
+jest.setTimeout(60_000);
+import { append, cri, logFile, startEngine, tempNode, waitFor, startSink, type Node, type Sink } from './helpers';
+import { decodeLogs } from './otlp';
+import { parseRetryAfter } from '../../../runtime/src/export/otlphttp-exporter';
+
+describe('otlphttp exporter against a real local HTTP sink', () => {
+  let node: Node;
+  let sink: Sink;
+  beforeEach(async () => {
+    node = tempNode();
+    sink = await startSink();
+  });
+  afterEach(async () => {
+    await sink.close();
+    node.cleanup();
+  });
+
+  const decodedAll = () => sink.requests.filter((r) => r.path === '/v1/logs').flatMap((r) => decodeLogs(r.body));
+
+  it('posts gzip protobuf to /v1/logs, batched by count, with the configured headers', async () => {
+    const p = logFile(node, 'default', 'web', 'app', 1);
+    let text = '';
+    for (let i = 0; i < 250; i++) text += cri(`line ${i}`);
+    append(p, text);
+    const engine = await startEngine(node, {
+      exporter: { type: 'otlphttp', endpoint: sink.url, headers: { 'x-tenant': 'a' }, batch: { maxRecords: 100, maxDelayMs: 50 } },
+    });
+    await waitFor(() => decodedAll().length === 250, 10_000, '250 records');
+    await engine.stop();
+    const reqs = sink.requests.filter((r) => r.path === '/v1/logs');
+    expect(reqs.length).toBeGreaterThanOrEqual(3);
+    expect(reqs[0].headers['content-encoding']).toBe('gzip');
+    expect(reqs[0].headers['content-type']).toBe('application/x-protobuf');
+    expect(reqs[0].headers['x-tenant']).toBe('a');
+    for (const r of reqs) expect(decodeLogs(r.body).length).toBeLessThanOrEqual(100);
+    const all = decodedAll();
+    expect(all.map((r) => r.body)).toEqual(Array.from({ length: 250 }, (_, i) => `line ${i}`));
+    expect(all[0].resource).toEqual({
+      'k8s.namespace.name': 'default',
+      'k8s.pod.name': 'web',
+      'k8s.pod.uid': 'uid-web',
+      'k8s.container.name': 'app',
+      'k8s.container.restart_count': 1,
+      'k8s.node.name': 'node-1',
+    });
+    expect(all[0].attributes).toEqual({ 'log.iostream': 'stdout', 'log.file.path': '/var/log/pods/default_web_uid-web/app/1.log' });
+    expect(all[0].time).toMatch(/^\d{19}$/);
+  });
+
+  it('batches by bytes and by time', async () => {
+    const p = logFile(node, 'default', 'web', 'app');
+    let text = '';
+    for (let i = 0; i < 40; i++) text += cri(`${i} ${'z'.repeat(1000)}`);
+    append(p, text);
+    const engine = await startEngine(node, {
+      exporter: { type: 'otlphttp', endpoint: sink.url, compression: 'none', batch: { maxBytes: 8 * 1024, maxDelayMs: 5000 } },
+    });
+    await waitFor(() => decodedAll().length === 40, 10_000, 'all by bytes');
+    for (const r of sink.requests) expect(r.body.length).toBeLessThan(16 * 1024);
+    const t0 = Date.now();
+    append(p, cri('alone'));
+    await waitFor(() => decodedAll().some((r) => r.body === 'alone'), 10_000, 'timed batch');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(4000);
+    await engine.stop();
+  });
+
+  it('parses Retry-After in seconds and as a date', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(new Date(Date.now() + 2000).toUTCString(), Date.now())).toBeGreaterThan(500);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
