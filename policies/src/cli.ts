@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { evaluate } from './engine';
-import { loadManifests, ManifestError } from './manifest/load-manifests';
+import { loadManifests, ManifestError, parseManifestText } from './manifest/load-manifests';
 import { isObject } from './manifest/resource';
 import { PolicyOptionsError } from './options';
 import { formatJson, formatTable } from './report';
@@ -21,7 +21,7 @@ const processIo: CliIo = {
 };
 
 export const USAGE = `Usage:
-  policies check [options] PATH...     check manifests (files or directories, any YAML, Helm output included)
+  policies check [options] PATH...     check manifests (files, directories, or - for stdin; any YAML, Helm output included)
       --format table|json              report format (default table)
       --config FILE                    options file (YAML/JSON; same keys as the cdk8s plugin properties)
       --disable RULE=REASON            switch a rule off (repeatable); the reason is printed in the report
@@ -49,7 +49,8 @@ function readConfigFile(file: string): Record<string, unknown> {
     throw new UsageError(`--config ${file}: ${(e as Error).message}`);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (!isObject(parsed)) throw new UsageError(`--config ${file}: expected a mapping of options at the top level`);
+  if (!isObject(parsed))
+    throw new UsageError(`--config ${file}: expected a mapping of options at the top level`);
   return parsed;
 }
 
@@ -82,7 +83,10 @@ function check(args: string[], io: CliIo): number {
   }
   options.rules = rules;
   if (values['fail-on'] !== undefined) options.failOn = values['fail-on'];
-  const report = evaluate(loadManifests(positionals), options);
+  const files = positionals.filter((p) => p !== '-');
+  const resources = loadManifests(files);
+  if (positionals.includes('-')) resources.push(...parseManifestText(readFileSync(0, 'utf8'), '(stdin)'));
+  const report = evaluate(resources, options);
   io.stdout(values.format === 'json' ? formatJson(report) + '\n' : formatTable(report));
   return report.failed ? 1 : 0;
 }
@@ -102,9 +106,16 @@ function reviewCmd(args: string[], io: CliIo): number {
 
 function rulesCmd(args: string[], io: CliIo): number {
   const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'table' } } });
-  const list = RULES.map((r) => ({ id: r.id, severity: r.severity, description: r.description, recommendation: r.recommendation }));
+  const list = RULES.map((r) => ({
+    id: r.id,
+    severity: r.severity,
+    description: r.description,
+    recommendation: r.recommendation,
+  }));
   if (values.format === 'json') io.stdout(JSON.stringify(list, null, 2) + '\n');
-  else for (const r of list) io.stdout(`${r.id} [${r.severity}]\n  ${r.description}\n  fix: ${r.recommendation}\n`);
+  else
+    for (const r of list)
+      io.stdout(`${r.id} [${r.severity}]\n  ${r.description}\n  fix: ${r.recommendation}\n`);
   return 0;
 }
 
@@ -129,7 +140,10 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      e instanceof UsageError ||
+      (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       io.stderr(`policies: ${(e as Error).message}\n\n${USAGE}`);
       return 2;
     }
@@ -140,4 +154,3 @@ export function main(argv: readonly string[], io: CliIo = processIo): number {
     throw e;
   }
 }
-

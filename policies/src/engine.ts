@@ -175,7 +175,15 @@ export function evaluate(
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const e of entries) counts[e.severity]++;
   const failed = entries.some((e) => SEVERITY_RANK[e.severity] >= SEVERITY_RANK[options.failOn]);
-  return { entries, suppressed, disabledRules, counts, failOn: options.failOn, failed, resourceCount: resources.length };
+  return {
+    entries,
+    suppressed,
+    disabledRules,
+    counts,
+    failOn: options.failOn,
+    failed,
+    resourceCount: resources.length,
+  };
 }
 
 function describe(r: Resource) {

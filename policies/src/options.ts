@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { SEVERITIES } from './severity';
 
-const absolutePath = z
-  .string()
-  .regex(/^\//, { message: 'must be an absolute path, e.g. /var/lib/podtail' });
+const absolutePath = z.string().regex(/^\//, { message: 'must be an absolute path, e.g. /var/lib/podtail' });
 
 /** A global override of one rule: switch it off, or change its severity; the reason is mandatory. */
 export const ruleOverrideSchema = z
   .object({
     enabled: z.boolean().optional(),
     severity: z.enum(SEVERITIES).optional(),
-    reason: z.string().trim().min(1, { message: 'say why the rule is overridden (it is printed in the report)' }),
+    reason: z
+      .string()
+      .trim()
+      .min(1, { message: 'say why the rule is overridden (it is printed in the report)' }),
   })
   .strict()
   .refine((o) => o.enabled !== undefined || o.severity !== undefined, {
@@ -74,12 +75,18 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): string {
 }
 
 /** Validates options; unknown rule ids are rejected too (a typo must not silently keep a rule on). */
-export function parsePolicyOptions(input: unknown, source: string, knownRules: readonly string[]): PolicyOptions {
+export function parsePolicyOptions(
+  input: unknown,
+  source: string,
+  knownRules: readonly string[],
+): PolicyOptions {
   const result = policyOptionsSchema.safeParse(input ?? {});
   if (!result.success) {
     throw new PolicyOptionsError(
       source,
-      result.error.issues.map((i) => `${i.path.join('.') || '(root)'}${valueAt(input, i.path)}: ${i.message}`),
+      result.error.issues.map(
+        (i) => `${i.path.join('.') || '(root)'}${valueAt(input, i.path)}: ${i.message}`,
+      ),
     );
   }
   const unknown = Object.keys(result.data.rules).filter((id) => !knownRules.includes(id));
@@ -93,7 +100,9 @@ export function parsePolicyOptions(input: unknown, source: string, knownRules: r
     try {
       new RegExp(p);
     } catch (e) {
-      throw new PolicyOptionsError(source, [`agentImagePatterns (got ${JSON.stringify(p)}): ${(e as Error).message}`]);
+      throw new PolicyOptionsError(source, [
+        `agentImagePatterns (got ${JSON.stringify(p)}): ${(e as Error).message}`,
+      ]);
     }
   }
   return result.data;

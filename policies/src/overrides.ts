@@ -44,13 +44,19 @@ export function readAnnotationOverrides(
     }
     const [, kind, ruleId] = m;
     if (!knownRules.includes(ruleId)) {
-      invalid.push({ annotation: key, problem: `no rule '${ruleId}'; known rules: ${knownRules.join(', ')}` });
+      invalid.push({
+        annotation: key,
+        problem: `no rule '${ruleId}'; known rules: ${knownRules.join(', ')}`,
+      });
       continue;
     }
     if (kind === 'skip') {
       const reason = value.trim();
       if (!reason) {
-        invalid.push({ annotation: key, problem: 'the value must say why the rule is skipped (it is printed in the report)' });
+        invalid.push({
+          annotation: key,
+          problem: 'the value must say why the rule is skipped (it is printed in the report)',
+        });
         continue;
       }
       overrides.push({ kind: 'skip', ruleId, reason, annotation: key });

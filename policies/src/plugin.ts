@@ -54,13 +54,18 @@ export class PoliciesValidation {
 
   constructor(properties: unknown = {}) {
     // fail at load time, naming the key, when the properties are wrong
-    parsePolicyOptions(properties, 'cdk8s.yaml validations[].properties', RULES.map((r) => r.id));
+    parsePolicyOptions(
+      properties,
+      'cdk8s.yaml validations[].properties',
+      RULES.map((r) => r.id),
+    );
     this.properties = properties;
   }
 
   async validate(context: PluginContext): Promise<void> {
     const resources: Resource[] = [];
-    for (const file of context.manifests) resources.push(...parseManifestText(readFileSync(file, 'utf8'), file));
+    for (const file of context.manifests)
+      resources.push(...parseManifestText(readFileSync(file, 'utf8'), file));
     const report = evaluate(resources, this.properties);
 
     const groups = new Map<string, ReportEntry[]>();
@@ -71,7 +76,8 @@ export class PoliciesValidation {
     for (const [ruleName, entries] of groups) {
       context.report.addViolation({
         ruleName,
-        recommendation: RULES.find((r) => r.id === entries[0].ruleId)?.description ?? entries[0].recommendation,
+        recommendation:
+          RULES.find((r) => r.id === entries[0].ruleId)?.description ?? entries[0].recommendation,
         fix: `${entries[0].recommendation} If it is intended, annotate the resource with policies.otel-tiers.io/skip.${entries[0].ruleId}: "<reason>".`,
         violatingResources: entries.map((e) => ({
           resourceName: e.name,
@@ -90,7 +96,8 @@ export class PoliciesValidation {
       'Fails on': report.failOn,
     };
     report.suppressed.forEach((s, i) => {
-      metadata[`Suppressed ${i + 1}`] = `${s.ruleId} on ${s.resource} (${s.override.key}): ${s.override.reason}`;
+      metadata[`Suppressed ${i + 1}`] =
+        `${s.ruleId} on ${s.resource} (${s.override.key}): ${s.override.reason}`;
     });
     report.disabledRules.forEach((d) => {
       metadata[`Disabled ${d.ruleId}`] = d.reason;

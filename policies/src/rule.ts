@@ -40,5 +40,10 @@ export interface Rule {
 
 /** Finding factory bound to a rule id. */
 export function finder(ruleId: string) {
-  return (resource: Resource, location: string, message: string): Finding => ({ ruleId, resource, location, message });
+  return (resource: Resource, location: string, message: string): Finding => ({
+    ruleId,
+    resource,
+    location,
+    message,
+  });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, buildPolicies, FIXTURES } from './helpers';
@@ -31,7 +31,9 @@ describe('policies check (the bin launcher, as a process)', () => {
     expect(r.status).toBe(1);
     const [header, , row] = r.stdout.split('\n');
     expect(header).toMatch(/^SEVERITY\s+RULE\s+RESOURCE\s+LOCATION\s+MESSAGE$/);
-    expect(row).toMatch(/^error\s+rbac-no-secrets\s+Role\/monitoring\/reader\s+rules\[0\]\.resources\s+rules\[0\] grants get, list on secrets$/);
+    expect(row).toMatch(
+      /^error\s+rbac-no-secrets\s+Role\/monitoring\/reader\s+rules\[0\]\.resources\s+rules\[0\] grants get, list on secrets$/,
+    );
     expect(r.stdout).toContain('What to do:');
     expect(r.stdout).toContain('FAILED: 1 error(s)');
   });
@@ -43,7 +45,11 @@ describe('policies check (the bin launcher, as a process)', () => {
     expect(report.failed).toBe(true);
     expect(report.findings.length).toBeGreaterThanOrEqual(30);
     expect(report.findings[0]).toEqual(
-      expect.objectContaining({ ruleId: expect.any(String), severity: 'error', location: expect.any(String) }),
+      expect.objectContaining({
+        ruleId: expect.any(String),
+        severity: 'error',
+        location: expect.any(String),
+      }),
     );
   });
 
@@ -56,15 +62,29 @@ describe('policies check (the bin launcher, as a process)', () => {
     const warn = run('check', '--severity', 'image-pinned=warning:dev cluster', file);
     expect(warn.status).toBe(0);
     expect(warn.stdout).toMatch(/^warning\*\s+image-pinned/m);
-    expect(warn.stdout).toContain('image-pinned on Deployment/monitoring/app (rules.image-pinned): dev cluster');
+    expect(warn.stdout).toContain(
+      'image-pinned on Deployment/monitoring/app (rules.image-pinned): dev cluster',
+    );
 
-    expect(run('check', '--severity', 'image-pinned=warning:dev cluster', '--fail-on', 'warning', file).status).toBe(1);
+    expect(
+      run('check', '--severity', 'image-pinned=warning:dev cluster', '--fail-on', 'warning', file).status,
+    ).toBe(1);
   });
 
   it('reads options from --config (the same keys as the plugin properties)', () => {
     const cfg = join(tmp, 'policies.yaml');
-    writeFileSync(cfg, 'hostPathAllowList: ["/etc"]\nrules:\n  resources-set: { severity: info, reason: "sized by VPA" }\n');
-    const r = run('check', '--format', 'json', '--config', cfg, join(FIXTURES, 'bad', 'hostpath-allow-list.yaml'));
+    writeFileSync(
+      cfg,
+      'hostPathAllowList: ["/etc"]\nrules:\n  resources-set: { severity: info, reason: "sized by VPA" }\n',
+    );
+    const r = run(
+      'check',
+      '--format',
+      'json',
+      '--config',
+      cfg,
+      join(FIXTURES, 'bad', 'hostpath-allow-list.yaml'),
+    );
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).findings).toEqual([]);
   });
@@ -78,7 +98,9 @@ describe('policies check (the bin launcher, as a process)', () => {
     writeFileSync(notK8s, 'hello: world\n');
     const r = run('check', notK8s);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("document 1 is not a Kubernetes object (it needs string 'apiVersion' and 'kind')");
+    expect(r.stderr).toContain(
+      "document 1 is not a Kubernetes object (it needs string 'apiVersion' and 'kind')",
+    );
 
     const broken = join(tmp, 'broken.yaml');
     writeFileSync(broken, 'kind: [\n');
@@ -93,6 +115,17 @@ describe('policies check (the bin launcher, as a process)', () => {
     expect(typo.stderr).toContain('rules.image-pined: no such rule');
 
     expect(run('frobnicate').status).toBe(2);
+  });
+
+  it('reads standard input with -', () => {
+    const text = readFileSync(join(FIXTURES, 'bad', 'no-privileged.yaml'), 'utf8');
+    const r = spawnSync(process.execPath, [BIN, 'check', '-'], {
+      input: text,
+      encoding: 'utf8',
+      timeout: 30000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^error\s+no-privileged\s+Deployment\/monitoring\/app/m);
   });
 
   it('lists the rules', () => {

@@ -10,8 +10,11 @@ function pluginProperties(): unknown {
   const config = parse(readFileSync(join(REPO, 'cdk8s.yaml'), 'utf8')) as {
     validations?: { package: string; class: string; properties?: unknown }[];
   };
-  const entry = config.validations?.find((v) => v.package === './policies' && v.class === 'PoliciesValidation');
-  if (!entry) throw new Error('cdk8s.yaml has no validations entry for ./policies (class PoliciesValidation)');
+  const entry = config.validations?.find(
+    (v) => v.package === './policies' && v.class === 'PoliciesValidation',
+  );
+  if (!entry)
+    throw new Error('cdk8s.yaml has no validations entry for ./policies (class PoliciesValidation)');
   return entry.properties ?? {};
 }
 
@@ -19,11 +22,12 @@ describe('the default stack (src/main.ts)', () => {
   let out: string;
   const saved = process.env.CDK8S_OUTDIR;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'policies-default-stack-'));
     process.env.CDK8S_OUTDIR = out;
-    jest.isolateModules(() => {
-      require(join(REPO, 'src', 'main'));
+    // importing the app runs app.synth() into CDK8S_OUTDIR
+    await jest.isolateModulesAsync(async () => {
+      await import(join(REPO, 'src', 'main'));
     });
   });
 

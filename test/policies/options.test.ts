@@ -6,9 +6,14 @@ const stack = () => loadManifests([join(FIXTURES, 'good', 'stack.yaml')]);
 
 describe('configurable allow-list, state directories and pod-log paths', () => {
   it('the default stack fails when the allow-list no longer has the containerd socket', () => {
-    const report = evaluate(stack(), { hostPathAllowList: ['/var/log/pods', '/var/lib/podtail', '/var/lib/otelcol', '/'] });
+    const report = evaluate(stack(), {
+      hostPathAllowList: ['/var/log/pods', '/var/lib/podtail', '/var/lib/otelcol', '/'],
+    });
     expect(report.entries.map((e) => [e.ruleId, e.message])).toEqual([
-      ['hostpath-allow-list', "hostPath /run/containerd/containerd.sock (volume 'containerd') is not on the allow-list"],
+      [
+        'hostpath-allow-list',
+        "hostPath /run/containerd/containerd.sock (volume 'containerd') is not on the allow-list",
+      ],
     ]);
   });
 
@@ -22,7 +27,10 @@ describe('configurable allow-list, state directories and pod-log paths', () => {
   it('state directories decide which hostPaths may be writable', () => {
     const report = evaluate(stack(), { stateDirectories: ['/var/lib/podtail'] });
     expect(report.entries.map((e) => [e.ruleId, e.message])).toEqual([
-      ['hostpath-read-only', "container 'collector' mounts hostPath /var/lib/otelcol writable at /var/lib/otelcol"],
+      [
+        'hostpath-read-only',
+        "container 'collector' mounts hostPath /var/lib/otelcol writable at /var/lib/otelcol",
+      ],
     ]);
   });
 

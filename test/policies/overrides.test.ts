@@ -38,7 +38,9 @@ describe('overrides', () => {
       rules: { 'image-pinned': { enabled: false, reason: 'images are pinned by digest at deploy time' } },
     });
     expect(report.entries).toEqual([]);
-    expect(report.disabledRules).toEqual([{ ruleId: 'image-pinned', reason: 'images are pinned by digest at deploy time' }]);
+    expect(report.disabledRules).toEqual([
+      { ruleId: 'image-pinned', reason: 'images are pinned by digest at deploy time' },
+    ]);
     // only that rule: others still run
     const other = evaluate(fixture('bad/no-privileged.yaml'), {
       rules: { 'image-pinned': { enabled: false, reason: 'x' } },
@@ -50,7 +52,10 @@ describe('overrides', () => {
     const report = evaluate(fixture('bad/resources-set.yaml'), {
       rules: { 'resources-set': { severity: 'info', reason: 'staging cluster' } },
     });
-    expect(report.entries[0]).toMatchObject({ severity: 'info', override: { source: 'options', key: 'rules.resources-set' } });
+    expect(report.entries[0]).toMatchObject({
+      severity: 'info',
+      override: { source: 'options', key: 'rules.resources-set' },
+    });
     expect(report.failed).toBe(false);
   });
 
@@ -72,6 +77,8 @@ describe('overrides', () => {
     expect(() => evaluate([], { rules: { 'image-pinned': { severity: 'fatal', reason: 'x' } } })).toThrow(
       /rules\.image-pinned\.severity \(got "fatal"\)/,
     );
-    expect(() => evaluate([], { hostPathAllowList: ['var/log'] })).toThrow(/hostPathAllowList\.0 \(got "var\/log"\): must be an absolute path/);
+    expect(() => evaluate([], { hostPathAllowList: ['var/log'] })).toThrow(
+      /hostPathAllowList\.0 \(got "var\/log"\): must be an absolute path/,
+    );
   });
 });

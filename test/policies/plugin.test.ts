@@ -44,7 +44,12 @@ function synth(image: string, properties?: unknown) {
       app: 'node app.js',
       output: 'dist',
       validations: [
-        { package: POLICIES_DIR, version, class: 'PoliciesValidation', ...(properties ? { properties } : {}) },
+        {
+          package: POLICIES_DIR,
+          version,
+          class: 'PoliciesValidation',
+          ...(properties ? { properties } : {}),
+        },
       ],
     }),
   );
@@ -54,12 +59,27 @@ function synth(image: string, properties?: unknown) {
     ['synth', '--no-check-upgrade', '--validation-reports-output-file', reports],
     {
       cwd: dir,
-      env: { ...process.env, IMAGE: image, NODE_PATH: join(REPO, 'node_modules'), CDK8S_CHECK_UPGRADE: 'false' },
+      env: {
+        ...process.env,
+        IMAGE: image,
+        NODE_PATH: join(REPO, 'node_modules'),
+        CDK8S_CHECK_UPGRADE: 'false',
+      },
       encoding: 'utf8',
       timeout: 60000,
     },
   );
-  let json: { reports: { violations: { ruleName: string; violatingConstructs: { constructPath?: string; locations: string[] }[] }[]; summary: { status: string; metadata?: Record<string, string> } }[] } | undefined;
+  let json:
+    | {
+        reports: {
+          violations: {
+            ruleName: string;
+            violatingConstructs: { constructPath?: string; locations: string[] }[];
+          }[];
+          summary: { status: string; metadata?: Record<string, string> };
+        }[];
+      }
+    | undefined;
   try {
     json = JSON.parse(readFileSync(reports, 'utf8'));
   } catch {
@@ -95,7 +115,9 @@ describe('cdk8s validation plugin, through the real cdk8s synth', () => {
     const violation = r.json?.reports[0].violations[0];
     expect(violation?.ruleName).toBe('image-pinned [error]');
     expect(violation?.violatingConstructs[0].constructPath).toBe('shop/web');
-    expect(violation?.violatingConstructs[0].locations[0]).toContain('spec.template.spec.containers[0].image');
+    expect(violation?.violatingConstructs[0].locations[0]).toContain(
+      'spec.template.spec.containers[0].image',
+    );
   });
 
   it('plugin properties switch a rule off, and the report records the reason', () => {
@@ -103,7 +125,9 @@ describe('cdk8s validation plugin, through the real cdk8s synth', () => {
       rules: { 'image-pinned': { enabled: false, reason: 'pinned by digest in the deploy pipeline' } },
     });
     expect(r.status).toBe(0);
-    expect(r.json?.reports[0].summary.metadata?.['Disabled image-pinned']).toBe('pinned by digest in the deploy pipeline');
+    expect(r.json?.reports[0].summary.metadata?.['Disabled image-pinned']).toBe(
+      'pinned by digest in the deploy pipeline',
+    );
   });
 
   it('invalid plugin properties stop synth with a message naming the key', () => {

@@ -4,7 +4,8 @@ import { review } from '@otel-tiers/policies';
 import { BIN, buildPolicies, FIXTURES } from './helpers';
 
 const dir = (name: string) => join(FIXTURES, 'review', name);
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30000 });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30000 });
 
 beforeAll(() => buildPolicies());
 

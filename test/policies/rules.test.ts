@@ -1,10 +1,12 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { evaluate, INVALID_OVERRIDE_RULE, loadManifests, RULES } from '@otel-tiers/policies';
 import { FIXTURES } from './helpers';
 
 const badDir = join(FIXTURES, 'bad');
-const badFiles = readdirSync(badDir).filter((f) => f.endsWith('.yaml')).sort();
+const badFiles = readdirSync(badDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 /** `rule-id.yaml` or `rule-id--variant.yaml`. */
 const expectedRule = (file: string) => basename(file, '.yaml').split('--')[0];
 
@@ -19,6 +21,12 @@ describe('rules', () => {
       expect(r.description.length).toBeGreaterThan(20);
       expect(r.recommendation.length).toBeGreaterThan(20);
     }
+  });
+
+  it('docs/policies.md documents every rule', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'policies.md'), 'utf8');
+    for (const id of [...RULES.map((r) => r.id), INVALID_OVERRIDE_RULE])
+      expect(doc).toContain(`| \`${id}\` |`);
   });
 
   it('every rule (and the override check) has at least one failing fixture', () => {

@@ -67,7 +67,8 @@ export function parseManifestText(text: string, file: string): Resource[] {
 }
 
 function toResource(object: JsonObject, file: string, index: number): Resource {
-  const name = asString(at(object, 'metadata', 'name')) ?? asString(at(object, 'metadata', 'generateName')) ?? '';
+  const name =
+    asString(at(object, 'metadata', 'name')) ?? asString(at(object, 'metadata', 'generateName')) ?? '';
   const namespace = asString(at(object, 'metadata', 'namespace'));
   return {
     apiVersion: object.apiVersion as string,

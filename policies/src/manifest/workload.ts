@@ -34,7 +34,14 @@ export interface Workload {
   readonly operator: boolean;
 }
 
-const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'ReplicationController']);
+const TEMPLATE_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'ReplicationController',
+]);
 
 export function normaliseHostPath(p: string): string {
   const collapsed = p.replace(/\/+/g, '/');
@@ -49,7 +56,8 @@ function containersAt(podSpec: JsonObject, podPath: string): ContainerRef[] {
     ['ephemeralContainers', false],
   ] as const) {
     asArray(podSpec[field]).forEach((c, i) => {
-      if (isObject(c)) out.push({ name: String(c.name ?? `#${i}`), object: c, path: `${podPath}.${field}[${i}]`, init });
+      if (isObject(c))
+        out.push({ name: String(c.name ?? `#${i}`), object: c, path: `${podPath}.${field}[${i}]`, init });
     });
   }
   return out;
@@ -87,20 +95,26 @@ function operatorWorkload(r: Resource): Workload {
     ['additionalContainers', false],
   ] as const) {
     asArray(spec[field]).forEach((c, i) => {
-      if (isObject(c)) containers.push({ name: String(c.name ?? `#${i}`), object: c, path: `spec.${field}[${i}]`, init });
+      if (isObject(c))
+        containers.push({ name: String(c.name ?? `#${i}`), object: c, path: `spec.${field}[${i}]`, init });
     });
   }
   const ta = asObject(spec.targetAllocator);
   if (r.kind === 'OpenTelemetryCollector' && ta.enabled === true) {
     const taMain: JsonObject = { name: 'targetallocator' };
-    for (const k of ['image', 'securityContext', 'env', 'resources', 'volumeMounts']) if (ta[k] !== undefined) taMain[k] = ta[k];
+    for (const k of ['image', 'securityContext', 'env', 'resources', 'volumeMounts'])
+      if (ta[k] !== undefined) taMain[k] = ta[k];
     containers.push({ name: 'targetallocator', object: taMain, path: 'spec.targetAllocator', init: false });
   }
   const mode = typeof spec.mode === 'string' ? spec.mode : 'deployment';
   const replicas = typeof spec.replicas === 'number' ? spec.replicas : 1;
   const maxAuto = at(spec, 'autoscaler', 'maxReplicas');
   const maxReplicas =
-    mode === 'daemonset' ? Infinity : mode === 'sidecar' ? Infinity : Math.max(replicas, typeof maxAuto === 'number' ? maxAuto : 0);
+    mode === 'daemonset'
+      ? Infinity
+      : mode === 'sidecar'
+        ? Infinity
+        : Math.max(replicas, typeof maxAuto === 'number' ? maxAuto : 0);
   const podSpec: JsonObject = { containers: containers.map((c) => c.object) };
   for (const k of ['hostNetwork', 'hostPID', 'hostIPC', 'volumes', 'serviceAccount', 'serviceAccountName']) {
     if (spec[k] !== undefined) podSpec[k] = spec[k];
@@ -125,11 +139,18 @@ export function toWorkload(r: Resource): Workload | undefined {
   if (TEMPLATE_KINDS.has(r.kind)) {
     let max = 1;
     if (r.kind === 'DaemonSet') max = Infinity;
-    else if (r.kind === 'Job') max = typeof at(r.object, 'spec', 'parallelism') === 'number' ? (at(r.object, 'spec', 'parallelism') as number) : 1;
+    else if (r.kind === 'Job')
+      max =
+        typeof at(r.object, 'spec', 'parallelism') === 'number'
+          ? (at(r.object, 'spec', 'parallelism') as number)
+          : 1;
     else if (typeof replicas === 'number') max = replicas;
     return plainWorkload(r, 'spec.template.spec', max);
   }
-  if ((r.kind === 'OpenTelemetryCollector' || r.kind === 'TargetAllocator') && r.apiVersion.startsWith('opentelemetry.io/')) {
+  if (
+    (r.kind === 'OpenTelemetryCollector' || r.kind === 'TargetAllocator') &&
+    r.apiVersion.startsWith('opentelemetry.io/')
+  ) {
     return operatorWorkload(r);
   }
   return undefined;
@@ -141,7 +162,11 @@ export function hostPathVolumes(w: Workload): HostPathVolume[] {
   asArray(w.podSpec.volumes).forEach((v, i) => {
     const p = at(v, 'hostPath', 'path');
     if (isObject(v) && typeof p === 'string') {
-      out.push({ volumeName: String(v.name ?? ''), hostPath: normaliseHostPath(p), path: `${w.podPath}.volumes[${i}].hostPath.path` });
+      out.push({
+        volumeName: String(v.name ?? ''),
+        hostPath: normaliseHostPath(p),
+        path: `${w.podPath}.volumes[${i}].hostPath.path`,
+      });
     }
   });
   return out;
@@ -177,7 +202,11 @@ export function hostPathMounts(w: Workload): HostPathMount[] {
 }
 
 /** The effective value of a security-context field: the container's, else the pod's. */
-export function effectiveSecurity(w: Workload, c: ContainerRef, field: 'runAsUser' | 'runAsNonRoot'): unknown {
+export function effectiveSecurity(
+  w: Workload,
+  c: ContainerRef,
+  field: 'runAsUser' | 'runAsNonRoot',
+): unknown {
   const own = at(c.object, 'securityContext', field);
   return own !== undefined ? own : w.podSecurityContext[field];
 }

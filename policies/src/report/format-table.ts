@@ -2,7 +2,11 @@ import type { Report } from '../engine';
 
 function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -36,7 +40,8 @@ export function formatTable(report: Report): string {
     if (changed.length > 0) {
       out.push('');
       out.push('* severity changed by an override:');
-      for (const e of changed) out.push(`  ${e.ruleId} on ${e.resource} (${e.override?.key}): ${e.override?.reason}`);
+      for (const e of changed)
+        out.push(`  ${e.ruleId} on ${e.resource} (${e.override?.key}): ${e.override?.reason}`);
     }
   }
   if (report.suppressed.length > 0) {

@@ -1,4 +1,12 @@
-import type { AlertDef, BindingGrant, HostPathUse, ImageUse, Inventory, Privilege, RbacGrant } from './inventory';
+import type {
+  AlertDef,
+  BindingGrant,
+  HostPathUse,
+  ImageUse,
+  Inventory,
+  Privilege,
+  RbacGrant,
+} from './inventory';
 
 export interface HostPathChange extends HostPathUse {
   readonly change: 'added' | 'made writable';
@@ -54,7 +62,12 @@ export function diffInventories(base: Inventory, head: Inventory): ReviewDiff {
   for (const i of head.images) {
     const b = baseImages.get(imageKey(i));
     if (b === i.image) continue;
-    imagesChanged.push({ workload: i.workload, container: i.container, ...(b !== undefined ? { base: b } : {}), head: i.image });
+    imagesChanged.push({
+      workload: i.workload,
+      container: i.container,
+      ...(b !== undefined ? { base: b } : {}),
+      head: i.image,
+    });
   }
 
   const headAlerts = new Set(head.alerts.map((a) => a.alert));

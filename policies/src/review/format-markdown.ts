@@ -21,7 +21,11 @@ function section(title: string, headers: readonly string[], rows: readonly (read
 }
 
 /** The review as Markdown, for a pull-request comment. */
-export function formatReviewMarkdown(diff: ReviewDiff, labels: { base: string; head: string }, allowed: boolean): string {
+export function formatReviewMarkdown(
+  diff: ReviewDiff,
+  labels: { base: string; head: string },
+  allowed: boolean,
+): string {
   const out: string[] = [`## Infrastructure review: ${code(labels.base)} → ${code(labels.head)}`, ''];
   const nothing =
     diff.escalations === 0 && diff.imagesChanged.length === 0 && diff.alertsRemoved.length === 0;
@@ -32,7 +36,9 @@ export function formatReviewMarkdown(diff: ReviewDiff, labels: { base: string; h
   if (diff.escalations > 0) {
     out.push(
       `**${diff.escalations} escalation(s)** widen access` +
-        (allowed ? ' (allowed with `--allow-escalation`).' : ': approve explicitly, then re-run with `--allow-escalation`.'),
+        (allowed
+          ? ' (allowed with `--allow-escalation`).'
+          : ': approve explicitly, then re-run with `--allow-escalation`.'),
       '',
     );
   } else {
@@ -69,7 +75,12 @@ export function formatReviewMarkdown(diff: ReviewDiff, labels: { base: string; h
     ...section(
       'Images changed',
       ['Workload', 'Container', 'Base', 'Head'],
-      diff.imagesChanged.map((i) => [code(i.workload), i.container, i.base ? code(i.base) : '(new)', code(i.head)]),
+      diff.imagesChanged.map((i) => [
+        code(i.workload),
+        i.container,
+        i.base ? code(i.base) : '(new)',
+        code(i.head),
+      ]),
     ),
     ...section(
       'Alerts removed',

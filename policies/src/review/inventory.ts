@@ -59,7 +59,8 @@ export function inventoryOf(resources: readonly Resource[]): Inventory {
     for (const rule of policyRules(r)) {
       const groups = rule.apiGroups.length > 0 ? rule.apiGroups : [''];
       for (const verb of rule.verbs) {
-        for (const url of rule.nonResourceURLs) inv.rbac.push({ role: id, apiGroup: '(non-resource)', resource: url, verb });
+        for (const url of rule.nonResourceURLs)
+          inv.rbac.push({ role: id, apiGroup: '(non-resource)', resource: url, verb });
         for (const g of groups) {
           for (const res of rule.resources) {
             const named = rule.resourceNames.length > 0 ? `${res} (${rule.resourceNames.join(', ')})` : res;
@@ -73,7 +74,11 @@ export function inventoryOf(resources: readonly Resource[]): Inventory {
       for (const s of asArray(at(r.object, 'subjects'))) {
         if (!isObject(s)) continue;
         const ns = asString(s.namespace);
-        inv.bindings.push({ binding: id, roleRef, subject: `${String(s.kind)}/${ns ? `${ns}/` : ''}${String(s.name)}` });
+        inv.bindings.push({
+          binding: id,
+          roleRef,
+          subject: `${String(s.kind)}/${ns ? `${ns}/` : ''}${String(s.name)}`,
+        });
       }
     }
     if (r.kind === 'PrometheusRule') {
@@ -107,7 +112,8 @@ export function inventoryOf(resources: readonly Resource[]): Inventory {
       if (at(sc, 'readOnlyRootFilesystem') !== true) add('writable root filesystem');
       const drop = asArray(at(sc, 'capabilities', 'drop')).map(String);
       if (!drop.includes('ALL')) add('capabilities not dropped (no drop: ALL)');
-      for (const cap of asArray(at(sc, 'capabilities', 'add'))) add(`capability ${String(cap).replace(/^CAP_/, '')}`);
+      for (const cap of asArray(at(sc, 'capabilities', 'add')))
+        add(`capability ${String(cap).replace(/^CAP_/, '')}`);
       const image = asString(c.object.image);
       if (image) inv.images.push({ workload: id, container: c.name, image });
     }

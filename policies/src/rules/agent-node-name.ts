@@ -13,7 +13,11 @@ export const agentNodeName: Rule = {
   check(ctx) {
     const patterns = ctx.options.agentImagePatterns.map((p) => new RegExp(p));
     return ctx.workloads
-      .filter((w) => w.resource.kind === 'DaemonSet' || (w.operator && at(w.resource.object, 'spec', 'mode') === 'daemonset'))
+      .filter(
+        (w) =>
+          w.resource.kind === 'DaemonSet' ||
+          (w.operator && at(w.resource.object, 'spec', 'mode') === 'daemonset'),
+      )
       .flatMap((w) =>
         w.containers
           .filter((c) => !c.init)
@@ -27,11 +31,17 @@ export const agentNodeName: Rule = {
             (c) =>
               !asArray(c.object.env).some(
                 (e) =>
-                  isObject(e) && e.name === 'K8S_NODE_NAME' && at(e, 'valueFrom', 'fieldRef', 'fieldPath') === 'spec.nodeName',
+                  isObject(e) &&
+                  e.name === 'K8S_NODE_NAME' &&
+                  at(e, 'valueFrom', 'fieldRef', 'fieldPath') === 'spec.nodeName',
               ),
           )
           .map((c) =>
-            find(w.resource, `${c.path}.env`, `agent container '${c.name}' has no K8S_NODE_NAME from spec.nodeName`),
+            find(
+              w.resource,
+              `${c.path}.env`,
+              `agent container '${c.name}' has no K8S_NODE_NAME from spec.nodeName`,
+            ),
           ),
       );
   },

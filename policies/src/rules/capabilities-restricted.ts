@@ -18,7 +18,13 @@ export const capabilitiesRestricted: Rule = {
           const add = asArray(at(c.object, 'securityContext', 'capabilities', 'add')).map(String);
           return add.length === 0
             ? []
-            : [find(w.resource, `${c.path}.securityContext.capabilities.add`, `container '${c.name}' adds ${add.join(', ')}`)];
+            : [
+                find(
+                  w.resource,
+                  `${c.path}.securityContext.capabilities.add`,
+                  `container '${c.name}' adds ${add.join(', ')}`,
+                ),
+              ];
         }),
     );
   },

@@ -33,12 +33,15 @@ export const CLUSTER_SCOPED_KINDS = new Set([
 export const clusterScopedNoNamespace: Rule = {
   id: 'cluster-scoped-no-namespace',
   severity: 'error',
-  description: 'Cluster-scoped objects (ClusterRole, ClusterRoleBinding, Namespace, CRDs, ...) carry no metadata.namespace.',
+  description:
+    'Cluster-scoped objects (ClusterRole, ClusterRoleBinding, Namespace, CRDs, ...) carry no metadata.namespace.',
   recommendation:
     'Remove metadata.namespace: the API server ignores it, and tools that key objects by namespace (GitOps diffs, pruning) get confused. In cdk8s, a Chart namespace is stamped onto every object: create cluster-scoped ones in a chart without a namespace.',
   check(ctx) {
     return ctx.resources
       .filter((r) => CLUSTER_SCOPED_KINDS.has(r.kind) && r.namespace !== undefined && r.namespace !== '')
-      .map((r) => find(r, 'metadata.namespace', `${r.kind} is cluster-scoped but has namespace '${r.namespace}'`));
+      .map((r) =>
+        find(r, 'metadata.namespace', `${r.kind} is cluster-scoped but has namespace '${r.namespace}'`),
+      );
   },
 };

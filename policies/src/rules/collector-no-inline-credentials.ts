@@ -27,7 +27,9 @@ function walk(node: unknown, path: string, inHeaders: boolean, out: { path: stri
   for (const [key, value] of Object.entries(node)) {
     const p = path ? `${path}.${key}` : key;
     if (typeof value === 'string') {
-      const sensitive = inHeaders ? SECRET_HEADER.test(key) : SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key);
+      const sensitive = inHeaders
+        ? SECRET_HEADER.test(key)
+        : SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key);
       if (sensitive && !isReference(value)) out.push({ path: p, key });
     } else {
       walk(value, p, key === 'headers', out);
@@ -49,7 +51,9 @@ export const collectorNoInlineCredentials: Rule = {
         const hits: { path: string; key: string }[] = [];
         walk(cfg.config[section], section, false, hits);
         for (const h of hits) {
-          out.push(find(cfg.resource, `${cfg.path}: ${h.path}`, `inline credential in ${h.path} (value redacted)`));
+          out.push(
+            find(cfg.resource, `${cfg.path}: ${h.path}`, `inline credential in ${h.path} (value redacted)`),
+          );
         }
       }
     }

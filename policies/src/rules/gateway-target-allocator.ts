@@ -14,7 +14,11 @@ export const gatewayTargetAllocator: Rule = {
   check(ctx) {
     const out: Finding[] = [];
     for (const w of ctx.workloads) {
-      if (w.resource.kind === 'DaemonSet' || (w.operator && at(w.resource.object, 'spec', 'mode') === 'daemonset')) continue;
+      if (
+        w.resource.kind === 'DaemonSet' ||
+        (w.operator && at(w.resource.object, 'spec', 'mode') === 'daemonset')
+      )
+        continue;
       const replicas = ctx.maxReplicas(w);
       if (replicas <= 1) continue;
       const operatorTa = w.operator && at(w.resource.object, 'spec', 'targetAllocator', 'enabled') === true;

@@ -14,7 +14,13 @@ export const hostPathAllowList: Rule = {
     return ctx.workloads.flatMap((w) =>
       hostPathVolumes(w)
         .filter((v) => !allowed(v.hostPath, ctx.options.hostPathAllowList))
-        .map((v) => find(w.resource, v.path, `hostPath ${v.hostPath} (volume '${v.volumeName}') is not on the allow-list`)),
+        .map((v) =>
+          find(
+            w.resource,
+            v.path,
+            `hostPath ${v.hostPath} (volume '${v.volumeName}') is not on the allow-list`,
+          ),
+        ),
     );
   },
 };

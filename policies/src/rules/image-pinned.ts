@@ -25,10 +25,14 @@ export const imagePinned: Rule = {
         const image = c.object.image;
         if (typeof image !== 'string') {
           // operator resources may leave the image to the operator's pinned default
-          return w.operator ? [] : [find(w.resource, `${c.path}.image`, `container '${c.name}' has no image`)];
+          return w.operator
+            ? []
+            : [find(w.resource, `${c.path}.image`, `container '${c.name}' has no image`)];
         }
         const why = unpinnedReason(image);
-        return why ? [find(w.resource, `${c.path}.image`, `container '${c.name}' image ${image} ${why}`)] : [];
+        return why
+          ? [find(w.resource, `${c.path}.image`, `container '${c.name}' image ${image} ${why}`)]
+          : [];
       }),
     );
   },

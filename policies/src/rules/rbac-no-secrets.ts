@@ -15,7 +15,11 @@ export const rbacNoSecrets: Rule = {
       .filter((rule) => rule.resources.some((r) => r === 'secrets' || r.startsWith('secrets/')))
       .filter((rule) => rule.apiGroups.length === 0 || rule.apiGroups.some((g) => g === '' || g === '*'))
       .map((rule) =>
-        find(rule.resource, `${rule.path}.resources`, `${rule.path} grants ${rule.verbs.join(', ') || '(no verbs)'} on secrets`),
+        find(
+          rule.resource,
+          `${rule.path}.resources`,
+          `${rule.path} grants ${rule.verbs.join(', ') || '(no verbs)'} on secrets`,
+        ),
       );
   },
 };

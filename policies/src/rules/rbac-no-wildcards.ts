@@ -7,7 +7,8 @@ export const rbacNoWildcards: Rule = {
   id: 'rbac-no-wildcards',
   severity: 'error',
   description: "No Role or ClusterRole rule uses '*' in apiGroups, resources, verbs or nonResourceURLs.",
-  recommendation: 'List the exact API groups, resources and verbs the component needs (usually get, list, watch).',
+  recommendation:
+    'List the exact API groups, resources and verbs the component needs (usually get, list, watch).',
   check(ctx) {
     return ctx.resources.flatMap(policyRules).flatMap((rule) => {
       const fields = (['apiGroups', 'resources', 'verbs', 'nonResourceURLs'] as const).filter((f) =>
@@ -15,7 +16,13 @@ export const rbacNoWildcards: Rule = {
       );
       return fields.length === 0
         ? []
-        : [find(rule.resource, `${rule.path}.${fields[0]}`, `wildcard in ${fields.join(', ')} of ${rule.path}`)];
+        : [
+            find(
+              rule.resource,
+              `${rule.path}.${fields[0]}`,
+              `wildcard in ${fields.join(', ')} of ${rule.path}`,
+            ),
+          ];
     });
   },
 };

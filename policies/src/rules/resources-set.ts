@@ -17,7 +17,9 @@ export const resourcesSet: Rule = {
   check(ctx) {
     return ctx.workloads.flatMap((w) =>
       w.containers.flatMap((c) => {
-        const missing = REQUIRED.filter(([a, b]) => at(c.object, 'resources', a, b) === undefined).map(([a, b]) => `${a}.${b}`);
+        const missing = REQUIRED.filter(([a, b]) => at(c.object, 'resources', a, b) === undefined).map(
+          ([a, b]) => `${a}.${b}`,
+        );
         return missing.length === 0
           ? []
           : [find(w.resource, `${c.path}.resources`, `container '${c.name}' has no ${missing.join(', ')}`)];

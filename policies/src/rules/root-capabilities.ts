@@ -23,10 +23,15 @@ export const rootCapabilities: Rule = {
         const extra = add.filter((a) => !ctx.options.rootCapabilities.includes(a.replace(/^CAP_/, '')));
         const problems: string[] = [];
         if (!drop.includes('ALL')) problems.push(`does not drop ALL (drop: ${JSON.stringify(drop)})`);
-        if (extra.length > 0) problems.push(`adds ${extra.join(', ')} (allowed: ${ctx.options.rootCapabilities.join(', ')})`);
+        if (extra.length > 0)
+          problems.push(`adds ${extra.join(', ')} (allowed: ${ctx.options.rootCapabilities.join(', ')})`);
         if (problems.length > 0) {
           out.push(
-            find(w.resource, `${c.path}.securityContext.capabilities`, `root container '${c.name}' ${problems.join(' and ')}`),
+            find(
+              w.resource,
+              `${c.path}.securityContext.capabilities`,
+              `root container '${c.name}' ${problems.join(' and ')}`,
+            ),
           );
         }
       }
