@@ -653,9 +653,11 @@ export class Engine {
       return true;
     }
     if (lo) f.leftover!.copy(buf, 0);
+    // Never read much past the in-flight bound: memory stays bounded while the exporter waits.
+    const want = Math.min(buf.length - lo, Math.max(64 * 1024, this.maxInFlight - this.inFlight));
     let n: number;
     try {
-      n = readSync(fd, buf, lo, buf.length - lo, f.readOffset);
+      n = readSync(fd, buf, lo, want, f.readOffset);
     } catch (e) {
       this.log.warn('read failed', { path: f.nodePath, error: String(e) });
       return false;
@@ -695,7 +697,8 @@ export class Engine {
     }
     this.batch.readBytes += n;
     this.noteProgress(f, f.safeOffset(), false);
-    if (n < buf.length - lo) {
+    this.metrics.inFlightBytes.set(this.inFlight);
+    if (n < want) {
       // A short read: at the end for now. The next growth is checked by content first.
       f.atEof = true;
       f.knownSize = f.readOffset;

@@ -1,0 +1,77 @@
+jest.setTimeout(60_000);
+import { append, cri, logFile, sleep, startEngine, startSink, tempNode, waitFor, type Node, type Sink } from './helpers';
+import { decodeLogs } from './otlp';
+
+async function gauge(engine: { registry: import('prom-client').Registry }, name: string): Promise<number> {
+  const m = await engine.registry.getSingleMetric(name)!.get();
+  return m.values.reduce((a, v) => a + v.value, 0);
+}
+
+describe.each([
+  [503, { 'retry-after': '1' }],
+  [429, { 'retry-after': '1' }],
+])('collector answering %d for a while', (status, headers) => {
+  let node: Node;
+  let sink: Sink;
+  beforeEach(async () => {
+    node = tempNode();
+    sink = await startSink();
+  });
+  afterEach(async () => {
+    await sink.close();
+    node.cleanup();
+  });
+
+  it('pauses reading with bounded in-flight bytes, honours Retry-After, drops nothing after it recovers', async () => {
+    let down = true;
+    sink.respond = () => (down ? { status, headers } : { status: 200 });
+    const files = [logFile(node, 'default', 'a', 'app'), logFile(node, 'default', 'b', 'app')];
+    const expected: string[] = [];
+    for (const [k, p] of files.entries()) {
+      let text = '';
+      for (let i = 0; i < 6000; i++) {
+        const m = `f${k} line ${i} ${'p'.repeat(150)}`;
+        expected.push(m);
+        text += cri(m);
+      }
+      append(p, text); // ~2.3 MB in all
+    }
+    const maxInFlightBytes = 256 * 1024;
+    const engine = await startEngine(node, {
+      exporter: {
+        type: 'otlphttp',
+        endpoint: sink.url,
+        maxInFlightBytes,
+        batch: { maxRecords: 500, maxDelayMs: 50 },
+        retry: { initialIntervalMs: 50, maxIntervalMs: 200 },
+      },
+    });
+    let peak = 0;
+    const sampler = setInterval(() => {
+      void gauge(engine, 'podtail_inflight_bytes').then((v) => (peak = Math.max(peak, v)));
+    }, 20);
+    await sleep(2500);
+    expect(sink.requests).toHaveLength(0);
+    const failures = (await engine.registry.getSingleMetric('podtail_export_failures_total')!.get()).values;
+    const attempts = failures.find((v) => v.labels.reason === String(status))?.value ?? 0;
+    // Retry-After: 1 s overrides the 50 ms backoff: a handful of attempts, not dozens.
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(4);
+    expect(await gauge(engine, 'podtail_inflight_bytes')).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(maxInFlightBytes + 64 * 1024);
+    const degraded = (await engine.registry.getSingleMetric('podtail_degraded')!.get()).values;
+    expect(degraded.find((v) => v.labels.component === 'export')?.value).toBe(1);
+    down = false;
+    const got = () => sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body as string));
+    await waitFor(() => got().length >= expected.length, 30_000, 'catch-up');
+    clearInterval(sampler);
+    expect(peak).toBeLessThanOrEqual(maxInFlightBytes + 64 * 1024);
+    await engine.stop();
+    expect(new Set(got())).toEqual(new Set(expected));
+    // in order per file
+    for (const k of [0, 1]) {
+      const mine = got().filter((m) => m.startsWith(`f${k} `));
+      expect(mine).toEqual(expected.filter((m) => m.startsWith(`f${k} `)));
+    }
+  });
+});
