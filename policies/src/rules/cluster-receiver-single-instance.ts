@@ -4,14 +4,20 @@ import { finder, type Finding, type Rule } from '../rule';
 
 const find = finder('cluster-receiver-single-instance');
 
-/** Receivers that must run once per cluster. */
-export const SINGLE_INSTANCE_RECEIVERS = new Set(['k8s_cluster', 'k8sobjects', 'k8s_events']);
+/** Receivers that must run once per cluster (older and newer component type names). */
+export const SINGLE_INSTANCE_RECEIVERS = new Set([
+  'k8s_cluster',
+  'k8sobjects',
+  'k8s_objects',
+  'k8s_events',
+  'k8sevents',
+]);
 
 export const clusterReceiverSingleInstance: Rule = {
   id: 'cluster-receiver-single-instance',
   severity: 'error',
   description:
-    'A collector with a once-per-cluster receiver (k8s_cluster, k8sobjects, k8s_events) runs one replica, or the receiver is gated by the k8s_leader_elector extension.',
+    'A collector with a once-per-cluster receiver (k8s_cluster, k8sobjects/k8s_objects, k8s_events) runs one replica, or the receiver is gated by the k8s_leader_elector extension.',
   recommendation:
     'Run the cluster agent with `replicas: 1` (no HPA), or for HA add the `k8s_leader_elector` extension (listed in service.extensions) and set `k8s_leader_elector: <extension id>` on the receiver.',
   check(ctx) {
