@@ -21,8 +21,10 @@ export function disruptionOf(pod: Pod): Disruption | undefined {
   if (st.reason === 'Preempting') return { kind: 'preempted', reason: st.reason, message: st.message ?? '' };
   for (const c of st.conditions ?? []) {
     if (c.type !== 'DisruptionTarget' || c.status !== 'True' || !c.reason) continue;
-    if (PREEMPTION_REASONS.has(c.reason)) return { kind: 'preempted', reason: c.reason, message: c.message ?? '' };
-    if (EVICTION_REASONS.has(c.reason)) return { kind: 'evicted', reason: c.reason, message: c.message ?? '' };
+    if (PREEMPTION_REASONS.has(c.reason))
+      return { kind: 'preempted', reason: c.reason, message: c.message ?? '' };
+    if (EVICTION_REASONS.has(c.reason))
+      return { kind: 'evicted', reason: c.reason, message: c.message ?? '' };
   }
   return undefined;
 }

@@ -73,9 +73,12 @@ export class AttributionExtension implements PodtailExtension {
       'Pod labels or annotations left off by the per-pod cap',
       ['what'],
     );
-    this.degraded = gaugeIn(ctx.registry, PODTAIL_METRICS.degraded, 'Parts of podtail that cannot do their job fully', [
-      'component',
-    ]);
+    this.degraded = gaugeIn(
+      ctx.registry,
+      PODTAIL_METRICS.degraded,
+      'Parts of podtail that cannot do their job fully',
+      ['component'],
+    );
     this.disruptions = counterIn(
       ctx.registry,
       'podtail_pod_disruptions_total',
@@ -233,7 +236,11 @@ export class AttributionExtension implements PodtailExtension {
     this.ctx.emitter.emit(this.disruptionRecord(pod, entry, d));
   }
 
-  private disruptionRecord(pod: Pod, entry: PodEntry, d: ReturnType<typeof disruptionOf> & object): PodtailRecord {
+  private disruptionRecord(
+    pod: Pod,
+    entry: PodEntry,
+    d: ReturnType<typeof disruptionOf> & object,
+  ): PodtailRecord {
     const t = nanosNow(this.now());
     const resource: Record<string, AttributeValue> = {
       [ATTR.namespace]: pod.metadata.namespace,
@@ -272,6 +279,9 @@ export class AttributionExtension implements PodtailExtension {
 }
 
 /** The attribution extension; always on (path metadata), with the informer when configured. */
-export function createAttributionExtension(ctx: PodtailContext, opts?: AttributionOptions): AttributionExtension {
+export function createAttributionExtension(
+  ctx: PodtailContext,
+  opts?: AttributionOptions,
+): AttributionExtension {
   return new AttributionExtension(ctx, opts);
 }

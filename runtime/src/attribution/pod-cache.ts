@@ -178,7 +178,10 @@ export class PodCache {
 }
 
 /** Container attributes for a record of `restartCount` (the `<n>.log` file). */
-export function containerAttributes(c: CachedContainer, restartCount: number): Record<string, AttributeValue> {
+export function containerAttributes(
+  c: CachedContainer,
+  restartCount: number,
+): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
   let id: string | undefined;
   if (c.restartCount === undefined || c.restartCount === restartCount) id = c.containerId;

@@ -23,7 +23,10 @@ export const dataloaderSchema = z
      * RE2 regexes tried in order on each line's text; each needs the named captures
      * `data_time_s` and `iter_time_s` (seconds).
      */
-    patterns: z.array(re2Pattern(['data_time_s', 'iter_time_s'])).min(1).default(DEFAULT_DATALOADER_PATTERNS),
+    patterns: z
+      .array(re2Pattern(['data_time_s', 'iter_time_s']))
+      .min(1)
+      .default(DEFAULT_DATALOADER_PATTERNS),
     /** Only lines of records that carry `gen_ai.training.rank` or `gen_ai.training.job_id`. */
     trainingOnly: z.boolean().default(false),
     /** How often the histograms are exported (cumulative temporality). */

@@ -19,7 +19,10 @@ export type OwnerAttributes = Partial<
  * The deployment a ReplicaSet belongs to, from names alone: a Deployment names its
  * ReplicaSets `<deployment>-<pod-template-hash>` and labels their pods with that hash.
  */
-export function deploymentFromReplicaSetName(rsName: string, podTemplateHash: string | undefined): string | undefined {
+export function deploymentFromReplicaSetName(
+  rsName: string,
+  podTemplateHash: string | undefined,
+): string | undefined {
   if (podTemplateHash && rsName.endsWith(`-${podTemplateHash}`)) {
     return rsName.slice(0, -podTemplateHash.length - 1);
   }

@@ -105,7 +105,7 @@ export class PodInformer {
         const retryInMs =
           status === 403
             ? this.opts.maxBackoffMs
-            : Math.min(this.backoffMs, this.opts.maxBackoffMs) * (0.8 + Math.random() * 0.4);
+            : Math.min(this.opts.maxBackoffMs, this.backoffMs * (0.8 + Math.random() * 0.4));
         this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
         this.opts.handlers.down({ status, message: messageOf(err), retryInMs });
         await this.sleep(retryInMs);
@@ -195,7 +195,16 @@ export class PodInformer {
         .then(
           (c) => {
             controller = c;
-            if (settled || this.stopped) c.abort();
+            if (settled || this.stopped) {
+              c.abort();
+              return;
+            }
+            // The watch is streaming (a failed request settles before this).
+            if (!this.healthy) {
+              this.healthy = true;
+              this.backoffMs = this.opts.initialBackoffMs;
+              this.opts.handlers.up();
+            }
           },
           (err: unknown) => settle(err),
         );
@@ -206,7 +215,10 @@ export class PodInformer {
     if (type === 'ERROR') {
       const status = obj as { code?: number; message?: string; reason?: string };
       if (status?.code === 410) note('gone');
-      else note({ error: `watch ERROR event: ${status?.code ?? '?'} ${status?.reason ?? ''} ${status?.message ?? ''}` });
+      else
+        note({
+          error: `watch ERROR event: ${status?.code ?? '?'} ${status?.reason ?? ''} ${status?.message ?? ''}`,
+        });
       return;
     }
     const rv = (obj as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
