@@ -8,3 +8,6 @@ export * from './backends';
 export * from './render';
 export * from './tiers';
 export * from './stack';
+export * from './alerts';
+export * from './monitoring';
+export * from './operator';

@@ -34,6 +34,14 @@ export class Rendering {
     return new Rendering(Rendering.plainFactory());
   }
 
+  /**
+   * OpenTelemetry Operator `OpenTelemetryCollector` resources (v1beta1) from the same model;
+   * registered by `operator/`. For options use `operatorRendering({...})`.
+   */
+  static operator(): Rendering {
+    return Rendering.named('operator');
+  }
+
   /** Any renderer. */
   static custom(renderer: IWorkloadRenderer): Rendering {
     return new Rendering(renderer);
