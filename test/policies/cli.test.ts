@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, buildPolicies, FIXTURES } from './helpers';
@@ -115,6 +115,17 @@ describe('policies check (the bin launcher, as a process)', () => {
     expect(typo.stderr).toContain('rules.image-pined: no such rule');
 
     expect(run('frobnicate').status).toBe(2);
+  });
+
+  it('checks a cdk8s output directory, ignoring construct-metadata.json beside the manifests', () => {
+    const out = join(tmp, 'dist');
+    mkdirSync(join(out, 'nested'), { recursive: true });
+    copyFileSync(join(FIXTURES, 'good', 'stack.yaml'), join(out, 'nested', 'stack.k8s.yaml'));
+    writeFileSync(join(out, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: {} }));
+    const r = run('check', out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('No findings in 14 resources.');
   });
 
   it('reads standard input with -', () => {
