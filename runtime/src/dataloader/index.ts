@@ -1,0 +1,3 @@
+export * from './extension';
+export * from './histogram';
+export * from './metric-names';
