@@ -1,4 +1,5 @@
 export * from './container-lookup';
+export * from './containerd-adapter';
 export * from './disruption';
 export * from './extension';
 export * from './pod-cache';
