@@ -71,7 +71,8 @@ export interface AlertRulesProps {
   /**
    * Container names (kube-state-metrics `container` label) of collectors, Target Allocator and
    * podtail, for restart and OOM-kill alerts.
-   * @default ['otc-container', 'otel-collector', 'collector', 'ta-container', 'podtail']
+   * (plain workloads: otel-collector, target-allocator; operator: otc-container, ta-container)
+   * @default ['otel-collector', 'otc-container', 'target-allocator', 'ta-container', 'podtail']
    */
   readonly containers?: readonly string[];
   /** Threshold overrides. @default DEFAULT_ALERT_THRESHOLDS */
@@ -87,9 +88,9 @@ export interface AlertRulesProps {
 
 export const DEFAULT_RUNBOOK_URL = 'https://github.com/otel-tiers/otel-tiers/blob/main/RUNBOOK.md';
 export const DEFAULT_ALERT_CONTAINERS = [
-  'otc-container',
   'otel-collector',
-  'collector',
+  'otc-container',
+  'target-allocator',
   'ta-container',
   'podtail',
 ];

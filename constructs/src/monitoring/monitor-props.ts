@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** Props shared by `TelemetryPodMonitor` and `TelemetryServiceMonitor`. */
+export interface TelemetryMonitorProps {
+  /** Name of the monitor. */
+  readonly name: string;
+  /** Namespace of the monitor and of the pods/Services it selects. @default the chart's */
+  readonly namespace?: string;
+  /** Value of the `job` label of every scraped series; the alert rules select by it. */
+  readonly job: string;
+  /** Labels of the pods (PodMonitor) or Services (ServiceMonitor) to scrape. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Name of the container port (PodMonitor) or Service port (ServiceMonitor) serving metrics. */
+  readonly port: string;
+  /** HTTP path of the metrics. @default '/metrics' */
+  readonly path?: string;
+  /** Scrape interval. @default '30s' */
+  readonly interval?: string;
+  /** Labels on the monitor, for your Prometheus's `podMonitorSelector` / `serviceMonitorSelector`. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+const labelMap = z.record(z.string().min(1), z.string());
+export const telemetryMonitorSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a DNS-1123 subdomain'),
+    namespace: z.string().optional(),
+    job: z.string().min(1),
+    selector: labelMap.refine((m) => Object.keys(m).length > 0, 'must select by at least one label'),
+    port: z.string().min(1, 'must name a port'),
+    path: z.string().startsWith('/').default('/metrics'),
+    interval: z
+      .string()
+      .regex(/^([0-9]+(ms|s|m|h))+$/, 'must be a Prometheus duration such as 30s')
+      .default('30s'),
+    labels: labelMap.default({}),
+  })
+  .strict();
+
+export type ResolvedTelemetryMonitorProps = z.output<typeof telemetryMonitorSchema>;
+
+export function resolveTelemetryMonitorProps(
+  kind: string,
+  props: TelemetryMonitorProps,
+): ResolvedTelemetryMonitorProps {
+  const parsed = telemetryMonitorSchema.safeParse(props);
+  if (parsed.success) return parsed.data;
+  throw new Error(
+    parsed.error.issues
+      .map((i) => {
+        const key = i.path.join('.');
+        const value = (props as unknown as Record<string, unknown>)[String(i.path[0])];
+        return `${kind} '${props.name}' prop "${key}" = ${JSON.stringify(value)}: ${i.message}`;
+      })
+      .join('\n'),
+  );
+}
