@@ -1,4 +1,5 @@
 import { Testing, Chart } from 'cdk8s';
+import type { Manifest } from '../kube-validate';
 import { Backend, ClusterScrape, GatewayEndpoint, type IGatewayEndpoint } from '../../../constructs/src';
 
 export function chart(namespace = 'monitoring'): Chart {
@@ -21,7 +22,7 @@ export const BACKENDS = [
 export const SCRAPES = [ClusterScrape.kubeStateMetrics(), ClusterScrape.apiserver()];
 
 /** The pod spec of a workload manifest. */
-export function podSpec(o: { spec?: unknown }): {
+export function podSpec(o: Manifest): {
   containers: Array<Record<string, any>>;
   volumes: Array<Record<string, any>>;
   tolerations?: Array<Record<string, any>>;
