@@ -98,6 +98,7 @@ describe('AlertRules', () => {
     const { manifest, groups } = synth();
     expect(manifest.apiVersion).toBe('monitoring.coreos.com/v1');
     expect(manifest.kind).toBe('PrometheusRule');
+    expect(manifest).toMatchSnapshot('defaults');
     const rules = groups.flatMap((g) => g.rules);
     expect(rules.length).toBeGreaterThan(20);
     for (const rule of rules) {

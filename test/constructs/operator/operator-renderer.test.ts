@@ -64,6 +64,7 @@ describe('OperatorRenderer', () => {
         if (!validateCollector(cr)) throw new Error(describeErrors(validateCollector.errors));
       }
       for (const m of manifests.filter((x) => x.kind !== 'OpenTelemetryCollector')) validateCore(m);
+      expect(manifests).toMatchSnapshot('defaults');
     },
   );
 
