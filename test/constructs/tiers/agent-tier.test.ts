@@ -3,7 +3,7 @@ import { parseConfig } from 'podtail/config';
 import { AgentTier, LogsSource, Receivers } from '../../../constructs/src';
 import { readFileSync } from 'node:fs';
 import { CLUSTER_SCOPED, find, synthValid } from '../kube-validate';
-import { chart, GW, podSpec } from './helpers';
+import { chart, GW, podSpec, type Json } from './helpers';
 
 const podtailVersion = JSON.parse(readFileSync(require.resolve('podtail/package.json'), 'utf8'))
   .version as string;
@@ -206,7 +206,7 @@ describe('AgentTier', () => {
     expect(col.livenessProbe.httpGet).toEqual({ path: '/', port: 13133 });
     expect(col.readinessProbe.httpGet).toEqual({ path: '/', port: 13133 });
     // The OTLP Service keeps apps' traffic on their node.
-    const svc = find(objs, 'Service', 'otel-agent').spec as Record<string, any>;
+    const svc = find(objs, 'Service', 'otel-agent').spec as Record<string, Json>;
     expect(svc.internalTrafficPolicy).toBe('Local');
     expect(svc.ports.map((p: { port: number }) => p.port)).toEqual([4317, 4318]);
   });

@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { Backend, ClusterScrape, GatewayTier, Processors } from '../../../constructs/src';
 import { CLUSTER_SCOPED, find, synthValid } from '../kube-validate';
-import { BACKENDS, chart, podSpec, SCRAPES } from './helpers';
+import { BACKENDS, chart, podSpec, SCRAPES, type Json } from './helpers';
 
 function config(objs: ReturnType<typeof synthValid>) {
   return parse(
@@ -15,7 +15,7 @@ describe('GatewayTier', () => {
     new GatewayTier(c, 'gateway', { backends: BACKENDS, clusterScrapes: SCRAPES });
     const objs = synthValid(c);
     expect(objs).toMatchSnapshot();
-    const sts = find(objs, 'StatefulSet', 'otel-gateway').spec as Record<string, any>;
+    const sts = find(objs, 'StatefulSet', 'otel-gateway').spec as Record<string, Json>;
     expect(sts.serviceName).toBe('otel-gateway-headless');
     expect(sts.replicas).toBeUndefined(); // the HPA owns it
     expect((find(objs, 'Service', 'otel-gateway-headless').spec as Record<string, unknown>).clusterIP).toBe(

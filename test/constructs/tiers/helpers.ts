@@ -6,6 +6,10 @@ export function chart(namespace = 'monitoring'): Chart {
   return new Chart(Testing.app(), 'test', { namespace, disableResourceNameHashes: true });
 }
 
+/** Synthesized JSON, read freely by the assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests walk arbitrary manifest JSON
+export type Json = any;
+
 export const GW: IGatewayEndpoint = GatewayEndpoint.fromAddress(
   'otel-gateway.monitoring.svc.cluster.local:4317',
 );
@@ -23,9 +27,9 @@ export const SCRAPES = [ClusterScrape.kubeStateMetrics(), ClusterScrape.apiserve
 
 /** The pod spec of a workload manifest. */
 export function podSpec(o: Manifest): {
-  containers: Array<Record<string, any>>;
-  volumes: Array<Record<string, any>>;
-  tolerations?: Array<Record<string, any>>;
+  containers: Array<Record<string, Json>>;
+  volumes: Array<Record<string, Json>>;
+  tolerations?: Array<Record<string, Json>>;
   securityContext?: Record<string, unknown>;
   serviceAccountName: string;
 } {
