@@ -151,6 +151,9 @@ export class AttributionExtension implements PodtailExtension {
     }
     this.informer?.start();
     if (this.informer) {
+      const synced = await this.informer.waitForSync(this.ctx.config.kubernetes.initialSyncTimeoutMs);
+      if (!synced)
+        this.ctx.log.warn('pod informer not synced at start; lines read now carry path metadata only');
       const every = Math.max(1000, Math.min(this.ctx.config.kubernetes.deletedPodGraceMs, 10_000));
       this.sweepTimer = setInterval(() => this.sweep(), every);
       this.sweepTimer.unref();

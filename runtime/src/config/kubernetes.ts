@@ -43,6 +43,11 @@ export const kubernetesSchema = z
     deletedPodGraceMs: z.number().int().min(0).default(60_000),
     /** Pods in the metadata cache at most; past it, `attribution_cardinality`. */
     maxPods: z.number().int().min(1).default(1024),
+    /**
+     * How long start waits for the first list, so the first lines read are attributed; past
+     * it podtail starts anyway (path metadata until the informer syncs).
+     */
+    initialSyncTimeoutMs: z.number().int().min(0).default(10_000),
     /** Server-side timeout of one watch request; the informer re-watches from its resourceVersion. */
     watchTimeoutSeconds: z.number().int().min(1).default(300),
     /** First retry delay after a failed list or watch; doubles up to `maxBackoffMs`, with jitter. */

@@ -54,6 +54,7 @@ export class PodInformer {
   private wakeSleep?: () => void;
   private healthy = false;
   private backoffMs: number;
+  private syncWaiters: Array<() => void> = [];
   /** Watch requests made, lists made: for diagnostics and tests. */
   readonly stats = { lists: 0, watches: 0, events: 0, bookmarks: 0, gone: 0 };
 
@@ -73,6 +74,21 @@ export class PodInformer {
     return this.resourceVersion;
   }
 
+  /** Resolves true once a list has succeeded, false after `timeoutMs` or on stop. */
+  waitForSync(timeoutMs: number): Promise<boolean> {
+    if (this.healthy) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => done(false), timeoutMs);
+      const done = (v: boolean) => {
+        clearTimeout(t);
+        this.syncWaiters = this.syncWaiters.filter((w) => w !== onSync);
+        resolve(v);
+      };
+      const onSync = () => done(this.healthy);
+      this.syncWaiters.push(onSync);
+    });
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
@@ -83,6 +99,7 @@ export class PodInformer {
     this.stopped = true;
     this.abortWatch?.();
     this.wakeSleep?.();
+    this.syncWaiters.forEach((w) => w());
     await this.loop;
   }
 
@@ -108,6 +125,8 @@ export class PodInformer {
             : Math.min(this.opts.maxBackoffMs, this.backoffMs * (0.8 + Math.random() * 0.4));
         this.backoffMs = Math.min(this.backoffMs * 2, this.opts.maxBackoffMs);
         this.opts.handlers.down({ status, message: messageOf(err), retryInMs });
+        // Forbidden will not clear by itself soon: do not hold up start.
+        if (status === 403) this.syncWaiters.forEach((w) => w());
         await this.sleep(retryInMs);
       }
     }
@@ -138,6 +157,7 @@ export class PodInformer {
     this.healthy = true;
     this.backoffMs = this.opts.initialBackoffMs;
     this.opts.handlers.up();
+    this.syncWaiters.forEach((w) => w());
   }
 
   /** One watch request; resolves when the server ends it, rejects on failure or 410. */
