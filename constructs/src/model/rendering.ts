@@ -18,7 +18,8 @@ export interface IWorkloadRenderer {
  *
  * - `Rendering.plainWorkloads()`: DaemonSet / Deployment / StatefulSet, ConfigMap, Services,
  *   ServiceAccount + RBAC, HPA, PDB, Target Allocator Deployment (the default).
- * - `Rendering.custom(renderer)`: any `IWorkloadRenderer`, e.g. the operator renderer.
+ * - `Rendering.operator()`: OpenTelemetry Operator resources (registered by the operator module).
+ * - `Rendering.custom(renderer)`: any `IWorkloadRenderer`, e.g. the operator renderer with options.
  *
  * The operator renderer registers itself with `Rendering.register('operator', ...)` so that
  * `Rendering.named('operator')` works without this module importing it.
@@ -37,6 +38,14 @@ export class Rendering {
   /**
    * OpenTelemetry Operator `OpenTelemetryCollector` resources (v1beta1) from the same model;
    * registered by `operator/`. For options use `operatorRendering({...})`.
+   */
+  static operator(): Rendering {
+    return Rendering.named('operator');
+  }
+
+  /**
+   * OpenTelemetry Operator `OpenTelemetryCollector` (v1beta1) resources, with the operator
+   * renderer's defaults. The operator module registers it under `operator` when imported.
    */
   static operator(): Rendering {
     return Rendering.named('operator');
