@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 
 /** Path of the real `promtool`, or an error telling how to install it. */
-export function promtoolPath(): string {
-  const found = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
+export function promtoolPath(env: NodeJS.ProcessEnv = process.env): string {
+  const found = spawnSync('/bin/sh', ['-c', 'command -v promtool'], { encoding: 'utf8', env });
+  const path = (found.stdout ?? '').trim();
   if (found.status !== 0 || path === '') {
     throw new Error(
       'promtool not found on PATH: the alert rule tests run the real Prometheus rule tools. ' +
