@@ -43,14 +43,6 @@ export class Rendering {
     return Rendering.named('operator');
   }
 
-  /**
-   * OpenTelemetry Operator `OpenTelemetryCollector` (v1beta1) resources, with the operator
-   * renderer's defaults. The operator module registers it under `operator` when imported.
-   */
-  static operator(): Rendering {
-    return Rendering.named('operator');
-  }
-
   /** Any renderer. */
   static custom(renderer: IWorkloadRenderer): Rendering {
     return new Rendering(renderer);
