@@ -386,6 +386,10 @@ export class Engine {
       if (!seen.has(path)) this.startDraining(f, 'gone');
     }
     if (rotated.length) this.rotatedUnseen(rotated);
+    if (this.cursorsPending) {
+      this.cursorsPending = false;
+      this.persistCursors();
+    }
     this.watcher.sync(watchableDirs(this.rootReal, this.filter));
     this.updateFileGauges();
     this.schedulePump();
@@ -495,7 +499,11 @@ export class Engine {
     f.knownSize = st.size;
     f.lastReadMs = Date.now();
     this.openCount++;
-    if (offset > 0 && !cursor) this.noteProgress(f, offset, false);
+    if (!cursor || offset !== cursor.offset) {
+      // Known from now on: a rotation while podtail is down still finds it by its inode.
+      this.cursors.set(this.cursorEntry(f, offset));
+      this.cursorsPending = true;
+    }
     return f;
   }
 
@@ -1006,17 +1014,23 @@ export class Engine {
         continue;
       }
       if (f.released) continue;
-      this.cursors.set({
-        path: f.nodePath,
-        relative: f.relative,
-        dev: f.dev,
-        ino: f.ino,
-        fpLen: f.fp.len,
-        fpHash: f.fp.hash,
-        offset: p.offset,
-      });
+      this.cursors.set(this.cursorEntry(f, p.offset));
     }
     this.persistCursors();
+  }
+
+  private cursorsPending = false;
+
+  private cursorEntry(f: TailedFile, offset: number): CursorEntry {
+    return {
+      path: f.nodePath,
+      relative: f.relative,
+      dev: f.dev,
+      ino: f.ino,
+      fpLen: f.fp.len,
+      fpHash: f.fp.hash,
+      offset,
+    };
   }
 
   private persistCursors(): void {
