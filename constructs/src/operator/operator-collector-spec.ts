@@ -12,6 +12,25 @@ const PROMETHEUS_RECEIVER = /^prometheus(\/|$)/;
  */
 export const MODEL_CONFIG_VOLUME = 'collector-config';
 
+/**
+ * Security settings of the Target Allocator container and pod (the model carries none for
+ * it): the same non-root, read-only, no-capability profile the plain renderer gives it.
+ */
+export const TARGET_ALLOCATOR_SECURITY_CONTEXT = {
+  runAsUser: 65532,
+  runAsGroup: 65532,
+  runAsNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+} as const;
+export const TARGET_ALLOCATOR_POD_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  seccompProfile: { type: 'RuntimeDefault' },
+} as const;
+
 /** Probe timings only: the operator derives the handler from the health_check extension. */
 function probeTimings(probe: KubeProbe): Record<string, number> | undefined {
   const out: Record<string, number> = {};
@@ -129,6 +148,8 @@ export function operatorCollectorSpec(
           filterStrategy: ta.filterStrategy || undefined,
           serviceAccount: ta.identity.serviceAccountName,
           resources: clone(ta.resources),
+          securityContext: clone(TARGET_ALLOCATOR_SECURITY_CONTEXT),
+          podSecurityContext: clone(TARGET_ALLOCATOR_POD_SECURITY_CONTEXT),
           prometheusCR: { enabled: ta.prometheusCR },
           tolerations: clone(model.tolerations),
           nodeSelector: { ...model.nodeSelector },

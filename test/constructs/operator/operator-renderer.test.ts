@@ -159,6 +159,8 @@ describe('OperatorRenderer', () => {
       filterStrategy: 'relabel-config',
       serviceAccount: 'otel-gateway-targetallocator',
       resources: { requests: { cpu: '50m', memory: '128Mi' } },
+      securityContext: expect.objectContaining({ runAsNonRoot: true, runAsUser: 65532 }),
+      podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
       prometheusCR: { enabled: true },
     });
     const prom = spec.config.receivers.prometheus;

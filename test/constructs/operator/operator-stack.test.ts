@@ -1,5 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized manifests are read back as untyped JSON */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Testing } from 'cdk8s';
+import { parse, stringify } from 'yaml';
+import { evaluate, formatTable, loadManifests } from '@otel-tiers/policies';
 import { AlertRules, ReferenceStack, Rendering, TierMonitors } from '../../../constructs/src';
 import { crdValidator, describeErrors } from './crd-validator';
 
@@ -73,6 +78,21 @@ describe('the reference stack rendered for the OpenTelemetry Operator', () => {
     expect(
       manifests.some((m) => m.kind === 'ClusterRoleBinding' && JSON.stringify(m.subjects).includes(sa)),
     ).toBe(true);
+  });
+
+  test("passes the project's policies with cdk8s.yaml's plugin properties", () => {
+    const config = parse(readFileSync(join(__dirname, '../../../cdk8s.yaml'), 'utf8')) as {
+      validations?: { package: string; properties?: unknown }[];
+    };
+    const properties = config.validations?.find((v) => v.package === './policies')?.properties ?? {};
+    const dir = mkdtempSync(join(tmpdir(), 'otel-tiers-operator-'));
+    try {
+      writeFileSync(join(dir, 'stack.k8s.yaml'), manifests.map((m) => stringify(m)).join('---\n'));
+      const report = evaluate(loadManifests([dir]), properties);
+      expect(report.failed ? formatTable(report) : 'passed').toBe('passed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('every monitored job and container has alerts', () => {
