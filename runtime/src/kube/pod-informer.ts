@@ -174,7 +174,10 @@ export class PodInformer {
       let controller: AbortController | undefined;
       const armStale = () => {
         if (staleTimer) clearTimeout(staleTimer);
-        staleTimer = setTimeout(() => controller?.abort(), staleMs);
+        staleTimer = setTimeout(() => {
+          streamError = `watch silent for ${staleMs} ms (no event or bookmark): reconnecting`;
+          controller?.abort();
+        }, staleMs);
         staleTimer.unref();
       };
       const settle = (err: unknown) => {
@@ -183,8 +186,8 @@ export class PodInformer {
         if (staleTimer) clearTimeout(staleTimer);
         this.abortWatch = undefined;
         if (gone) reject(new GoneError('410 Gone in the watch stream'));
-        else if (err) reject(err);
         else if (streamError) reject(new Error(streamError));
+        else if (err) reject(err);
         else resolve(sawEvents);
       };
       this.abortWatch = () => {
@@ -220,15 +223,18 @@ export class PodInformer {
               return;
             }
             // The watch is streaming (a failed request settles before this).
-            if (!this.healthy) {
-              this.healthy = true;
-              this.backoffMs = this.opts.initialBackoffMs;
-              this.opts.handlers.up();
-            }
+            this.markUp();
           },
           (err: unknown) => settle(err),
         );
     });
+  }
+
+  private markUp(): void {
+    if (this.healthy) return;
+    this.healthy = true;
+    this.backoffMs = this.opts.initialBackoffMs;
+    this.opts.handlers.up();
   }
 
   private onEvent(type: string, obj: unknown, note: (e: 'gone' | 'event' | { error: string }) => void): void {
@@ -242,6 +248,7 @@ export class PodInformer {
       return;
     }
     const rv = (obj as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
+    this.markUp();
     if (type === 'BOOKMARK') {
       this.stats.bookmarks++;
       if (rv) this.resourceVersion = rv;

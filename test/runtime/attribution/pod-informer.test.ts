@@ -142,6 +142,21 @@ describe('pod informer (against a stand-in API server speaking the list/watch pr
     expect(await ctx.metricValue('podtail_degraded', { component: 'kubernetes' })).toBe(0);
   });
 
+  it('treats a non-410 ERROR event as a watch failure: counted, backed off, re-watched without a relist', async () => {
+    api.put(makePod({ name: 'a', uid: 'uid-a', labels: { v: '1' } }));
+    await startExt();
+    await until(() => api.watcherCount === 1);
+    api.failWatches(500);
+    await until(async () => (await ctx.failures('watch')) === 1, 5000, 'watch failure');
+    expect(
+      ctx.logs.some((l) => l.level === 'warn' && /etcd leader changed/.test(String(l.fields?.message))),
+    ).toBe(true);
+    await until(() => api.watcherCount === 1 && ext!.ready(), 5000, 're-watch');
+    expect(ext!.informer!.stats.lists).toBe(1);
+    api.put(makePod({ name: 'a', uid: 'uid-a', labels: { v: '2' } }));
+    await until(() => attribute('uid-a')['k8s.pod.label.v'] === '2', 5000, 'events after re-watch');
+  });
+
   it('on 403 marks the watch failure kind and keeps shipping with path metadata', async () => {
     api.forbidden = true;
     api.put(makePod({ name: 'a', uid: 'uid-a', labels: { v: '1' } }));

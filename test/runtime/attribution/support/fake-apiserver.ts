@@ -15,7 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export type Obj = {
-  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string };
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string } & Record<
+    string,
+    unknown
+  >;
 } & Record<string, unknown>;
 
 interface Event {
@@ -152,6 +155,15 @@ export class FakeApiServer {
     this.watchers.clear();
   }
 
+  /** Sends an ERROR event with a non-410 Status (e.g. 500) to every watcher and ends their streams. */
+  failWatches(code: number): void {
+    for (const w of this.watchers) {
+      this.write(w.res, { type: 'ERROR', object: status(code, 'InternalError', 'etcd leader changed') });
+      w.res.end();
+    }
+    this.watchers.clear();
+  }
+
   /** Ends every watch stream cleanly (as when timeoutSeconds elapses). */
   closeWatches(): void {
     for (const w of this.watchers) w.res.end();
@@ -246,6 +258,7 @@ export class FakeApiServer {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders();
     for (const ev of this.events)
       if (ev.rv > from && this.onNode(ev.obj, node)) this.write(res, { type: ev.type, object: ev.obj });
     const w = { res, node };
