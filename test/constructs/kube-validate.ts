@@ -9,6 +9,8 @@ import {
 } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import type { ValidateFunction } from 'ajv';
+import { crdValidator, describeErrors } from './operator/crd-validator';
 
 export type Manifest = {
   apiVersion: string;
@@ -34,9 +36,33 @@ const MODELS: Record<string, new (o: never) => Validatable> = {
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
 };
 
-/** Validates one manifest against the Kubernetes schema; throws naming the object and JSON path. */
+/** Custom resources: the CRD file in ../shared/crds and the version. */
+const CRDS: Record<string, [file: string, version: string]> = {
+  'monitoring.coreos.com/v1/PrometheusRule': ['monitoring.coreos.com_prometheusrules.yaml', 'v1'],
+  'monitoring.coreos.com/v1/PodMonitor': ['monitoring.coreos.com_podmonitors.yaml', 'v1'],
+  'monitoring.coreos.com/v1/ServiceMonitor': ['monitoring.coreos.com_servicemonitors.yaml', 'v1'],
+  'opentelemetry.io/v1beta1/OpenTelemetryCollector': [
+    'opentelemetry.io_opentelemetrycollectors.yaml',
+    'v1beta1',
+  ],
+  'opentelemetry.io/v1alpha1/TargetAllocator': ['opentelemetry.io_targetallocators.yaml', 'v1alpha1'],
+};
+const crdValidators = new Map<string, ValidateFunction>();
+
+/**
+ * Validates one manifest against the Kubernetes schema (kubernetes-models) or, for a custom
+ * resource, its CRD's openAPIV3Schema; throws naming the object and JSON path.
+ */
 export function validateManifest(m: Manifest): void {
-  const Model = MODELS[`${m.apiVersion}/${m.kind}`];
+  const key = `${m.apiVersion}/${m.kind}`;
+  const crd = CRDS[key];
+  if (crd) {
+    let validate = crdValidators.get(key);
+    if (!validate) crdValidators.set(key, (validate = crdValidator(...crd)));
+    if (!validate(m)) throw new Error(`${m.kind}/${m.metadata.name}: ${describeErrors(validate.errors)}`);
+    return;
+  }
+  const Model = MODELS[key];
   if (!Model) throw new Error(`no schema for ${m.apiVersion} ${m.kind}`);
   try {
     new Model(m as never).validate();

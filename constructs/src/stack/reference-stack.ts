@@ -1,8 +1,11 @@
 import { ApiObject, Chart, type ChartProps } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { AlertRules } from '../alerts/alert-rules';
+import type { AlertRulesProps } from '../alerts/alert-props';
 import { Backend } from '../backends/backend';
 import type { ITierAddon } from '../model/tier-addon';
 import type { Rendering } from '../model/rendering';
+import { TierMonitors } from '../monitoring/tier-monitors';
 import { LogsSource } from '../podtail/logs-source';
 import { clusterScoped } from '../render/plain-renderer';
 import { AgentTier } from '../tiers/agent-tier';
@@ -18,8 +21,18 @@ export interface ReferenceStackProps extends ChartProps {
   readonly backends?: readonly Backend[];
   /** How the tiers are rendered. @default Rendering.plainWorkloads() */
   readonly rendering?: Rendering;
-  /** Addons for every tier (alert rules, monitors). @default [] */
+  /** More addons for every tier. @default [] */
   readonly addons?: readonly ITierAddon[];
+  /**
+   * The stack's alert rules (a `PrometheusRule`): `false` leaves them out, an object sets their
+   * props. @default alert rules with their defaults
+   */
+  readonly alerts?: AlertRulesProps | false;
+  /**
+   * PodMonitors for the collectors, podtail and the Target Allocator (the `TierMonitors` addon),
+   * so the alerts have series to evaluate. @default true
+   */
+  readonly monitors?: boolean;
 }
 
 /**
@@ -31,6 +44,8 @@ export class ReferenceStack extends Chart {
   readonly agent: AgentTier;
   readonly gateway: GatewayTier;
   readonly clusterAgent: ClusterAgentTier;
+  /** The stack's alert rules, unless `alerts: false`. */
+  readonly alerts?: AlertRules;
 
   constructor(scope: Construct, id: string, props: ReferenceStackProps = {}) {
     const namespace = props.namespace ?? 'monitoring';
@@ -54,7 +69,8 @@ export class ReferenceStack extends Chart {
         when: 'resource.attributes["k8s.namespace.name"] != "kube-system"',
       }),
     ];
-    const common = { rendering: props.rendering, addons: props.addons };
+    const addons = [...(props.monitors === false ? [] : [new TierMonitors()]), ...(props.addons ?? [])];
+    const common = { rendering: props.rendering, addons };
     this.gateway = new GatewayTier(this, 'gateway', {
       ...common,
       backends,
@@ -67,5 +83,8 @@ export class ReferenceStack extends Chart {
       controlPlane: true,
     });
     this.clusterAgent = new ClusterAgentTier(this, 'cluster-agent', { ...common, gateway: this.gateway });
+    if (props.alerts !== false) {
+      this.alerts = new AlertRules(this, 'alerts', props.alerts ?? {});
+    }
   }
 }

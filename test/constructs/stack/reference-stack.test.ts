@@ -73,7 +73,12 @@ describe('ReferenceStack (the default stack)', () => {
         infos.push(tier);
       },
     };
-    const stack = new ReferenceStack(Testing.app(), 'otel-tiers', { rendering, addons: [addon] });
+    const stack = new ReferenceStack(Testing.app(), 'otel-tiers', {
+      rendering,
+      addons: [addon],
+      alerts: false,
+      monitors: false,
+    });
     expect(Testing.synth(stack).map((o: Manifest) => o.kind)).toEqual(['Namespace']);
     expect(seen.map((m) => `${m.tierKind}:${m.mode}`)).toEqual([
       'GatewayTier:statefulset',
