@@ -15,13 +15,22 @@ export const cursorEntrySchema = z.object({
   fpHash: z.string(),
   /** Bytes acknowledged: everything before it was exported (or dropped on purpose). */
   offset: z.number().int().min(0),
+  /** Read to its end and let go; kept until the file is gone so it is never read again. */
+  done: z.boolean().optional(),
 });
 export type CursorEntry = z.output<typeof cursorEntrySchema>;
+
+const headSchema = z.object({ len: z.number().int().min(1), hash: z.string() });
+export type Head = z.output<typeof headSchema>;
 
 const cursorFileSchema = z.object({
   version: z.literal(1),
   files: z.array(cursorEntrySchema),
+  /** Heads of content read before a truncation: a copy of it (copytruncate) is not read again. */
+  heads: z.array(headSchema).optional(),
 });
+
+const MAX_HEADS = 1000;
 
 export const CURSOR_FILE = 'cursors.json';
 
@@ -32,6 +41,7 @@ export const CURSOR_FILE = 'cursors.json';
 export class CursorStore {
   private readonly entries = new Map<string, CursorEntry>();
   private dirty = false;
+  private readonly heads = new Map<string, number>();
 
   constructor(readonly directory: string) {}
 
@@ -56,6 +66,7 @@ export class CursorStore {
       );
     }
     for (const e of parsed.data.files) this.entries.set(CursorStore.key(e.dev, e.ino), e);
+    for (const h of parsed.data.heads ?? []) this.heads.set(h.hash, h.len);
     return parsed.data.files;
   }
 
@@ -72,6 +83,21 @@ export class CursorStore {
     if (this.entries.delete(key)) this.dirty = true;
   }
 
+  /** Remembers the head of content that was truncated away. */
+  addHead(h: Head): void {
+    if (this.heads.has(h.hash)) return;
+    this.heads.set(h.hash, h.len);
+    if (this.heads.size > MAX_HEADS) this.heads.delete(this.heads.keys().next().value as string);
+    this.dirty = true;
+  }
+
+  /** Every remembered head and every cursor's head, hash -> length. */
+  knownHeads(): Map<string, number> {
+    const out = new Map(this.heads);
+    for (const e of this.entries.values()) if (e.fpLen > 0) out.set(e.fpHash, e.fpLen);
+    return out;
+  }
+
   all(): CursorEntry[] {
     return [...this.entries.values()];
   }
@@ -83,7 +109,8 @@ export class CursorStore {
   /** Writes the document if anything changed. Throws when the write fails. */
   persist(): void {
     if (!this.dirty) return;
-    const doc = JSON.stringify({ version: 1, files: this.all() });
+    const heads = [...this.heads].map(([hash, len]) => ({ len, hash }));
+    const doc = JSON.stringify({ version: 1, files: this.all(), heads });
     const final = join(this.directory, CURSOR_FILE);
     const tmp = `${final}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);

@@ -11,6 +11,7 @@ export interface FoundFile {
   readonly dev: number;
   readonly ino: number;
   readonly size: number;
+  readonly mtimeMs: number;
 }
 
 function list(dir: string): string[] {
@@ -22,9 +23,7 @@ function list(dir: string): string[] {
 }
 
 /** A rotated sibling (`0.log.20240101-000000`, uncompressed) of a file that passes the filter. */
-export interface RotatedFile extends FoundFile {
-  readonly mtimeMs: number;
-}
+export type RotatedFile = FoundFile;
 
 const ROTATED = /^(\d+\.log)\.(.+)$/;
 const COMPRESSED = /\.(gz|zst|bz2|xz|lz4|zip)$/;
@@ -71,7 +70,7 @@ export function scanLogRoot(root: string, filter: PathFilter, rotated?: RotatedF
         try {
           const st = statSync(real);
           if (!st.isFile()) continue;
-          out.push({ relative, real, dev: st.dev, ino: st.ino, size: st.size });
+          out.push({ relative, real, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
         } catch {
           // vanished between readdir and stat: the next scan settles it
         }

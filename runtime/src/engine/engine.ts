@@ -163,7 +163,6 @@ export class Engine {
       this.serverPort = port;
     }
     this.senderDone = this.sendLoop();
-    this.startedAtMs = Date.now();
     this.restore();
     this.rescan();
     this.rescanTimer = setInterval(() => this.rescan(), this.config.source.rescanIntervalMs);
@@ -191,6 +190,9 @@ export class Engine {
    */
   async stop(): Promise<void> {
     if (this.stopping || this.dead) return;
+    // A last scan registers cursors for files that appeared (and maybe rotated) since the last
+    // one, so the next start resumes them even if they are renamed meanwhile.
+    this.rescan();
     this.stopping = true;
     this.stopTimers();
     this.watcher.close();
@@ -305,14 +307,14 @@ export class Engine {
     const live = new Set(found.map((f) => CursorStore.key(f.dev, f.ino)));
     for (const c of entries) {
       const key = CursorStore.key(c.dev, c.ino);
-      if (live.has(key)) continue;
+      if (live.has(key) || c.done) continue;
       // Rotated while podtail was down: look for the same inode under a rotated name.
       const rotated = this.findRotated(c);
       if (rotated) {
-        this.log.info('resuming a file rotated while podtail was down', { path: c.path, now: rotated });
+        this.log.info('resuming a file rotated while podtail was down', { path: c.path, now: rotated.path });
         const origin = originFromRelative(c.relative, c.path);
         if (!origin) continue;
-        const f = this.track(rotated, c.relative, c.path, origin, c.dev, c.ino, c.offset);
+        const f = this.track(rotated.path, c.relative, c.path, origin, c.dev, c.ino, rotated.rewritten ? 0 : c.offset);
         if (!f) continue;
         f.state = 'draining';
         f.drainSince = Date.now();
@@ -325,7 +327,12 @@ export class Engine {
     }
   }
 
-  private findRotated(c: CursorEntry): string | undefined {
+  /**
+   * The rotated name of a file known by its cursor: same directory, `<name>.<suffix>`, not
+   * compressed, same device and inode. `rewritten` when its head no longer matches (truncated
+   * before the rename): it is read from the start.
+   */
+  private findRotated(c: CursorEntry): { path: string; rewritten: boolean } | undefined {
     const real = join(this.rootReal, c.relative);
     const dir = dirname(real);
     const base = basename(real);
@@ -343,7 +350,7 @@ export class Engine {
         if (st.dev === c.dev && st.ino === c.ino) {
           const fd = openSync(p, 'r');
           try {
-            if (headMatches(fd, { len: c.fpLen, hash: c.fpHash })) return p;
+            return { path: p, rewritten: !headMatches(fd, { len: c.fpLen, hash: c.fpHash }) };
           } finally {
             this.closeFd(fd);
           }
@@ -373,7 +380,7 @@ export class Engine {
       seen.add(ff.real);
       const f = this.byPath.get(ff.real);
       if (f && f.dev === ff.dev && f.ino === ff.ino) {
-        if (ff.size !== f.readOffset) {
+        if (ff.size !== f.readOffset || ff.mtimeMs !== f.mtimeMs) {
           f.knownSize = ff.size;
           this.dirty.add(f);
         }
@@ -386,6 +393,17 @@ export class Engine {
       if (!seen.has(path)) this.startDraining(f, 'gone');
     }
     if (rotated.length) this.rotatedUnseen(rotated);
+    // Cursors of files let go are dropped once the file is gone from disk.
+    const onDisk = new Set<string>();
+    for (const ff of found) onDisk.add(CursorStore.key(ff.dev, ff.ino));
+    for (const r of rotated) onDisk.add(CursorStore.key(r.dev, r.ino));
+    for (const c of this.cursors.all()) {
+      const key = CursorStore.key(c.dev, c.ino);
+      if (c.done && !onDisk.has(key)) {
+        this.cursors.delete(key);
+        this.cursorsPending = true;
+      }
+    }
     if (this.cursorsPending) {
       this.cursorsPending = false;
       this.persistCursors();
@@ -406,13 +424,26 @@ export class Engine {
     for (const r of rotated) {
       const key = CursorStore.key(r.dev, r.ino);
       if (known.has(key) || this.released.has(key) || this.cursors.get(key)) continue;
-      if (r.mtimeMs < this.startedAtMs) continue;
+      if (this.isCopyOfKnownHead(r.real)) {
+        // A copy (copytruncate) of content already read under another inode: remembered as done.
+        this.released.add(key);
+        this.cursors.set({ path: nodePathOf(this.rootNode, r.relative), relative: r.relative, dev: r.dev, ino: r.ino, fpLen: 0, fpHash: '', offset: r.size, done: true });
+        this.cursorsPending = true;
+        continue;
+      }
       const nodePath = join(this.rootNode, r.relative);
       const origin = originFromRelative(r.relative, nodePath);
       if (!origin) continue;
+      if (!this.started && this.config.source.startAt === 'end') {
+        // Present at startup with no cursor: startAt applies; remember it as read.
+        this.released.add(key);
+        this.cursors.set({ path: nodePath, relative: r.relative, dev: r.dev, ino: r.ino, fpLen: 0, fpHash: '', offset: r.size, done: true });
+        this.cursorsPending = true;
+        continue;
+      }
       const f = this.track(r.real, r.relative, nodePath, origin, r.dev, r.ino, 0);
       if (!f) continue;
-      this.log.debug('reading a file rotated before it was seen', { path: r.real });
+      this.log.debug('reading a rotated file never seen under its kubelet name', { path: r.real });
       f.state = 'draining';
       f.drainSince = Date.now();
       this.draining.add(f);
@@ -420,9 +451,34 @@ export class Engine {
     }
   }
 
+  /** Remembers the head of content read before a truncation (copytruncate leaves a copy of it). */
+  private rememberHead(fp: Fingerprint): void {
+    if (fp.len > 0) this.cursors.addHead(fp);
+  }
+
+  private isCopyOfKnownHead(path: string): boolean {
+    const heads = this.cursors.knownHeads();
+    for (const f of [...this.byPath.values(), ...this.draining]) if (f.fp.len > 0) heads.set(f.fp.hash, f.fp.len);
+    if (heads.size === 0) return false;
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return true;
+    }
+    try {
+      for (const len of new Set(heads.values())) {
+        const fp = fingerprintFd(fd, len);
+        if (fp.len === len && heads.get(fp.hash) === len) return true;
+      }
+      return false;
+    } finally {
+      this.closeFd(fd);
+    }
+  }
+
   /** Keys of files let go (bounded), so a rotated name is never read twice. */
   private readonly released = new Set<string>();
-  private startedAtMs = Date.now();
 
   private discovered(ff: FoundFile): void {
     const nodePath = join(this.rootNode, ff.relative);
@@ -475,6 +531,7 @@ export class Engine {
       if (!headMatches(fd, prior)) {
         // Same inode, other content: the inode was reused or the file rewritten. Read it all.
         this.log.info('inode reused or file rewritten; reading from the start', { path: real });
+        if (prior.len > 0) this.cursors.addHead(prior);
         offset = 0;
       }
     }
@@ -547,9 +604,9 @@ export class Engine {
         return;
       }
       try {
-        f.fd = openSync(rotated, 'r');
+        f.fd = openSync(rotated.path, 'r');
         this.openCount++;
-        f.real = rotated;
+        f.real = rotated.path;
       } catch {
         this.release(f);
         return;
@@ -679,6 +736,12 @@ export class Engine {
         this.truncated(f, 'size below read offset');
         return true;
       }
+      if (st.mtimeMs !== f.mtimeMs && !this.contentIntact(f)) {
+        // Rewritten to exactly our offset: only the content tells.
+        this.truncated(f, 'content changed at the same size');
+        return true;
+      }
+      f.mtimeMs = st.mtimeMs;
       f.atEof = true;
       return false;
     }
@@ -709,8 +772,10 @@ export class Engine {
     if (n < want) {
       // A short read: at the end for now. The next growth is checked by content first.
       f.atEof = true;
-      f.knownSize = f.readOffset;
-      return false;
+      const st = fstatSync(fd);
+      f.knownSize = st.size;
+      f.mtimeMs = st.mtimeMs;
+      return st.size > f.readOffset;
     }
     return true;
   }
@@ -750,6 +815,7 @@ export class Engine {
     if (f.leftover) this.flushLeftover(f);
     this.completePartials(f);
     this.noteProgress(f, f.safeOffset(), false);
+    this.rememberHead(f.fp);
     f.generation++;
     f.readOffset = 0;
     f.leftover = null;
@@ -1008,9 +1074,9 @@ export class Engine {
     for (const [f, p] of b.progress) {
       if (p.generation !== f.generation) continue;
       f.ackedOffset = p.offset;
-      const key = CursorStore.key(f.dev, f.ino);
       if (p.final) {
-        this.cursors.delete(key);
+        // Kept (done) while the file exists, so its rotated name is never read again.
+        this.cursors.set({ ...this.cursorEntry(f, p.offset), done: true });
         continue;
       }
       if (f.released) continue;
@@ -1083,6 +1149,10 @@ export class Engine {
       draining: this.draining.size,
     };
   }
+}
+
+function nodePathOf(rootNode: string, relative: string): string {
+  return join(rootNode, relative);
 }
 
 /** Offset after the last newline before `size` (so `startAt: end` never starts mid-line). */

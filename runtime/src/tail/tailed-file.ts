@@ -26,6 +26,8 @@ export class TailedFile {
   lastReadMs = 0;
   /** The last read hit the end of the file. */
   atEof = false;
+  /** Modification time when last at the end (a change with no growth is checked by content). */
+  mtimeMs = 0;
   /** Last known size (from fstat/stat). */
   knownSize = 0;
   /** Acknowledged offset (what the cursor holds). */
