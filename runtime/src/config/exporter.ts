@@ -3,7 +3,7 @@ import { z } from 'zod';
 const batchSchema = z
   .object({
     /** Records in one export request at most. */
-    maxRecords: z.number().int().min(1).default(2048),
+    maxRecords: z.number().int().min(1).default(8192),
     /** Uncompressed payload bytes in one export request at most. */
     maxBytes: z
       .number()

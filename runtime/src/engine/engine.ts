@@ -92,6 +92,7 @@ export class Engine {
   private pausedForBackpressure = false;
   private rescanTimer?: NodeJS.Timeout;
   private tickTimer?: NodeJS.Timeout;
+  private flushTimer?: NodeJS.Timeout;
   private rescanSoonTimer?: NodeJS.Timeout;
   private started = false;
   private stopping = false;
@@ -167,6 +168,12 @@ export class Engine {
     this.rescan();
     this.rescanTimer = setInterval(() => this.rescan(), this.config.source.rescanIntervalMs);
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
+    // Progress is written after every acknowledged batch; this retries failed writes and saves
+    // what changed without a batch (new files, released files).
+    this.flushTimer = setInterval(() => {
+      if (this.cursors.isDirty && !this.dead) this.persistCursors();
+    }, this.config.cursors.flushIntervalMs);
+    this.flushTimer.unref();
     this.rescanTimer.unref();
     this.tickTimer.unref();
     this.started = true;
@@ -245,6 +252,7 @@ export class Engine {
   private stopTimers(): void {
     clearInterval(this.rescanTimer);
     clearInterval(this.tickTimer);
+    clearInterval(this.flushTimer);
     clearTimeout(this.batchTimer);
     clearTimeout(this.rescanSoonTimer);
   }

@@ -1,5 +1,9 @@
 import type { AttributeValue, PodtailRecord } from '../pipeline/record';
-import { ProtoWriter } from './proto-writer';
+import { ProtoWriter, varintSize } from './proto-writer';
+
+/** Longest string attribute value whose encoded KeyValue is cached. */
+const CACHE_VALUE_CHARS = 512;
+const CACHE_ENTRIES = 8192;
 
 /**
  * Hand-written OTLP protobuf encoding of an ExportLogsServiceRequest (same layout as
@@ -15,6 +19,11 @@ import { ProtoWriter } from './proto-writer';
 export class OtlpLogsEncoder {
   private readonly w = new ProtoWriter(1024 * 1024);
   private readonly keyCache = new WeakMap<object, string>();
+  /** Encoded `attributes` fields (KeyValue with a string value), by key then value. */
+  private readonly kvCache = new Map<string, Map<string, Buffer>>();
+  private kvEntries = 0;
+  private readonly scratch = new ProtoWriter(1024);
+  private readonly parts: Buffer[] = [];
 
   constructor(
     private readonly scopeName = 'podtail',
@@ -22,41 +31,122 @@ export class OtlpLogsEncoder {
   ) {}
 
   encode(records: readonly PodtailRecord[]): Buffer {
-    const groups = new Map<string, PodtailRecord[]>();
-    let lastResource: object | undefined;
-    let lastGroup: PodtailRecord[] | undefined;
+    // Group by resource: by object identity first, then by shallow equality against the groups
+    // seen so far (records of one file share equal resources), then by a serialized key.
+    const groups: Array<{ resource: Record<string, AttributeValue>; records: PodtailRecord[] }> = [];
+    const byKey = new Map<string, PodtailRecord[]>();
+    let last: { resource: Record<string, AttributeValue>; records: PodtailRecord[] } | undefined;
     for (const r of records) {
-      if (r.resource === lastResource && lastGroup) {
-        lastGroup.push(r);
+      if (last && (r.resource === last.resource || shallowEqual(r.resource, last.resource))) {
+        last.records.push(r);
         continue;
       }
-      const key = this.resourceKey(r.resource);
-      let g = groups.get(key);
-      if (!g) {
-        g = [];
-        groups.set(key, g);
+      let found: (typeof groups)[number] | undefined;
+      if (groups.length <= 32) {
+        for (const g of groups) {
+          if (shallowEqual(r.resource, g.resource)) {
+            found = g;
+            break;
+          }
+        }
+      } else {
+        const key = this.resourceKey(r.resource);
+        const list = byKey.get(key);
+        if (list) found = groups.find((g) => g.records === list);
       }
-      g.push(r);
-      lastResource = r.resource;
-      lastGroup = g;
+      if (!found) {
+        found = { resource: r.resource, records: [] };
+        groups.push(found);
+        if (groups.length > 32) {
+          for (const g of groups) byKey.set(this.resourceKey(g.resource), g.records);
+        }
+      }
+      found.records.push(r);
+      last = found;
     }
     const w = this.w;
     w.reset();
-    for (const group of groups.values()) {
+    for (const { resource, records: group } of groups) {
       const rl = w.fork();
       const res = w.fork();
-      writeAttributes(w, 1, group[0].resource);
+      writeAttributes(w, 1, resource);
       w.join(1, res);
       const sl = w.fork();
       const scope = w.fork();
       w.string(1, this.scopeName);
       if (this.scopeVersion) w.string(2, this.scopeVersion);
       w.join(1, scope);
-      for (const r of group) writeLogRecord(w, r);
+      for (const r of group) if (!this.writeLogRecordFast(r)) writeLogRecord(w, r);
       w.join(2, sl);
       w.join(1, rl);
     }
     return w.finish();
+  }
+
+  /** The `attributes` field (6) of a LogRecord holding key = value, encoded once and cached. */
+  private encodedAttribute(key: string, value: string): Buffer {
+    let byValue = this.kvCache.get(key);
+    if (!byValue) {
+      byValue = new Map();
+      this.kvCache.set(key, byValue);
+    }
+    let b = byValue.get(value);
+    if (!b) {
+      if (this.kvEntries >= CACHE_ENTRIES) {
+        this.kvCache.clear();
+        this.kvEntries = 0;
+        byValue = new Map();
+        this.kvCache.set(key, byValue);
+      }
+      const w = this.scratch;
+      w.reset();
+      const kv = w.fork();
+      w.string(1, key);
+      const av = w.fork();
+      w.string(1, value);
+      w.join(2, av);
+      w.join(6, kv);
+      b = w.finish();
+      byValue.set(value, b);
+      this.kvEntries++;
+    }
+    return b;
+  }
+
+  /**
+   * A LogRecord with a string body and short string attributes (the common case), its size
+   * computed up front so nothing is moved. Returns false to fall back to the general writer.
+   */
+  private writeLogRecordFast(r: PodtailRecord): boolean {
+    const body = r.body;
+    if (typeof body !== 'string' || r.severityText !== undefined || r.severityNumber !== undefined) return false;
+    const parts = this.parts;
+    parts.length = 0;
+    let attrBytes = 0;
+    const attrs = r.attributes;
+    for (const key in attrs) {
+      const v = attrs[key];
+      if (typeof v !== 'string' || v.length > CACHE_VALUE_CHARS) return false;
+      const b = this.encodedAttribute(key, v);
+      parts.push(b);
+      attrBytes += b.length;
+    }
+    const bodyLen = Buffer.byteLength(body, 'utf8');
+    const anyLen = 1 + varintSize(bodyLen) + bodyLen;
+    const size = 9 + 1 + varintSize(anyLen) + anyLen + attrBytes + 9;
+    const w = this.w;
+    w.ensure(size + 6);
+    w.tag(2, 2);
+    w.varint(size);
+    w.fixed64Decimal(1, r.timeUnixNano);
+    w.tag(5, 2);
+    w.varint(anyLen);
+    w.tag(1, 2);
+    w.varint(bodyLen);
+    w.utf8(body, bodyLen);
+    for (let i = 0; i < parts.length; i++) w.raw(parts[i]);
+    w.fixed64Decimal(11, r.observedTimeUnixNano);
+    return true;
   }
 
   private resourceKey(resource: Record<string, AttributeValue>): string {
@@ -67,6 +157,16 @@ export class OtlpLogsEncoder {
     }
     return k;
   }
+}
+
+function shallowEqual(a: Record<string, AttributeValue>, b: Record<string, AttributeValue>): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _k in b) n--;
+  return n === 0;
 }
 
 function writeLogRecord(w: ProtoWriter, r: PodtailRecord): void {

@@ -79,28 +79,65 @@ export class ProtoWriter {
     this.tag(field, 1);
     this.ensure(8);
     if (s !== this.lastDecimal) {
-      // Split at 10^9 so every part stays exact in a double, then carry into two 32-bit words.
+      // Digits read in place: the last 9 (nanoseconds) and the rest (seconds), each exact in a
+      // double, then value = hi * 1e9 + lo carried into two 32-bit words in 16-bit limbs.
       const len = s.length;
-      const hiDigits = len > 9 ? Number(s.slice(0, len - 9)) : 0;
-      const loDigits = Number(len > 9 ? s.slice(len - 9) : s);
-      if (hiDigits < 0x100000000 && Number.isInteger(hiDigits) && Number.isInteger(loDigits)) {
-        // value = hi * 1e9 + lo in 16-bit limbs (1e9 = 0x3b9a_ca00): every step exact in a double.
-        const h1 = Math.floor(hiDigits / 0x10000);
-        const h0 = hiDigits % 0x10000;
-        const mid = h1 * 0xca00 + h0 * 0x3b9a;
-        const low = h0 * 0xca00 + (mid % 0x10000) * 0x10000 + loDigits;
+      const split = len - 9;
+      let hi = 0;
+      let lo = 0;
+      let ok = len > 0 && len <= 19;
+      for (let i = 0; ok && i < len; i++) {
+        const d = s.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) ok = false;
+        else if (i < split) hi = hi * 10 + d;
+        else lo = lo * 10 + d;
+      }
+      if (ok && hi < 0x100000000) {
+        const h1 = Math.floor(hi / 0x10000);
+        const h0 = hi % 0x10000;
+        const mid = h1 * 0xca00 + h0 * 0x3b9a; // 1e9 = 0x3b9a_ca00
+        const low = h0 * 0xca00 + (mid % 0x10000) * 0x10000 + lo;
         this.lastLo = low % 0x100000000;
         this.lastHi = (h1 * 0x3b9a + Math.floor(mid / 0x10000) + Math.floor(low / 0x100000000)) % 0x100000000;
       } else {
-        const big = BigInt.asUintN(64, BigInt(s));
+        let big = 0n;
+        try {
+          big = BigInt.asUintN(64, BigInt(s));
+        } catch {
+          big = 0n;
+        }
         this.lastLo = Number(big & 0xffffffffn);
         this.lastHi = Number(big >> 32n);
       }
       this.lastDecimal = s;
     }
-    this.buf.writeUInt32LE(this.lastLo, this.pos);
-    this.buf.writeUInt32LE(this.lastHi, this.pos + 4);
-    this.pos += 8;
+    const b = this.buf;
+    let p = this.pos;
+    let v = this.lastLo;
+    b[p++] = v & 0xff;
+    b[p++] = (v >>> 8) & 0xff;
+    b[p++] = (v >>> 16) & 0xff;
+    b[p++] = (v >>> 24) & 0xff;
+    v = this.lastHi;
+    b[p++] = v & 0xff;
+    b[p++] = (v >>> 8) & 0xff;
+    b[p++] = (v >>> 16) & 0xff;
+    b[p++] = (v >>> 24) & 0xff;
+    this.pos = p;
+  }
+
+  /** Raw bytes, as they are (pre-encoded fields). */
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** A string's bytes with no tag or length (the caller wrote them); `n` is its UTF-8 length. */
+  utf8(s: string, n: number): void {
+    this.ensure(n);
+    this.buf.write(s, this.pos, n, 'utf8');
+    this.pos += n;
   }
 
   /** A string field (UTF-8). */

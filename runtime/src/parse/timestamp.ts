@@ -10,7 +10,7 @@ function d2(b: Uint8Array, i: number): number {
   return a * 10 + c;
 }
 
-const FRACTION_PAD = ['', '00000000', '0000000', '000000', '00000', '0000', '000', '00', '0', ''];
+const SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1];
 
 let cacheKey = -1;
 let cacheSeconds = 0;
@@ -48,16 +48,17 @@ export function parseRfc3339Nanos(b: Uint8Array, start: number, end: number): st
     return undefined;
   }
   let p = i + 19;
-  let frac = '';
+  let fracNum = 0;
   if (b[p] === 46) {
     p++;
     const fs = p;
-    while (p < end && b[p] >= 48 && b[p] <= 57) p++;
+    while (p < end && b[p] >= 48 && b[p] <= 57) {
+      if (p - fs < 9) fracNum = fracNum * 10 + (b[p] - 48);
+      p++;
+    }
     const n = p - fs;
     if (n === 0) return undefined;
-    frac = n <= 9 ? latin1(b, fs, p) + FRACTION_PAD[n] : latin1(b, fs, fs + 9);
-  } else {
-    frac = '000000000';
+    if (n < 9) fracNum *= SCALE[n];
   }
   let offsetSeconds = 0;
   const z = b[p];
@@ -85,15 +86,24 @@ export function parseRfc3339Nanos(b: Uint8Array, start: number, end: number): st
   }
   seconds -= offsetSeconds;
   if (seconds < 0) return '0';
-  if (seconds === 0) return String(Number(frac));
-  return seconds + frac;
+  if (seconds === 0) return String(fracNum);
+  // Built as bytes and sliced once: a flat string (a concatenation would be flattened, at a
+  // cost, by whoever reads its characters, such as the protobuf encoder).
+  if (seconds !== lastSeconds) {
+    lastSeconds = seconds;
+    secondsDigits = scratch.write(String(seconds), 0, 'latin1');
+  }
+  let f = fracNum;
+  for (let k = secondsDigits + 8; k >= secondsDigits; k--) {
+    scratch[k] = 48 + (f % 10);
+    f = Math.floor(f / 10);
+  }
+  return scratch.toString('latin1', 0, secondsDigits + 9);
 }
 
-function latin1(b: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let k = s; k < e; k++) out += String.fromCharCode(b[k]);
-  return out;
-}
+const scratch = Buffer.alloc(32);
+let lastSeconds = -1;
+let secondsDigits = 0;
 
 /** Parses an RFC 3339 string (docker json-file `time`). */
 export function parseRfc3339String(s: string): string | undefined {

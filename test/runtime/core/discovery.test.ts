@@ -1,5 +1,5 @@
 jest.setTimeout(30_000);
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PathFilter, globToRegExp } from '../../../runtime/src/discover/glob';
 import { originFromRelative } from '../../../runtime/src/discover/path-info';
@@ -85,7 +85,7 @@ describe('discovery on real files', () => {
     const staging = join(node.root, 'staging/default_moved_u1/app');
     mkdirSync(staging, { recursive: true });
     writeFileSync(join(staging, '0.log'), cri('moved in'));
-    require('node:fs').renameSync(join(node.root, 'staging/default_moved_u1'), join(node.logs, 'default_moved_u1'));
+    renameSync(join(node.root, 'staging/default_moved_u1'), join(node.logs, 'default_moved_u1'));
     await waitFor(() => bodies(node).includes('moved in'), 5000, 'rescan');
     await engine.stop();
   });
