@@ -49,7 +49,8 @@ export function validateObject(m: Manifest): void {
     validate = crdValidator(crd.file, crd.version);
     crdValidators.set(key, validate);
   }
-  if (!validate(m)) throw new Error(`${m.kind}/${m.metadata.name}: ${describeErrors(validate.errors)}`);
+  const what = `${m.kind}/${m.metadata.name}`;
+  if (!validate(m as unknown)) throw new Error(`${what}: ${describeErrors(validate.errors)}`);
 }
 
 /** The object of that kind and name; throws listing what there is. */
