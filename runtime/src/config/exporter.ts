@@ -31,7 +31,11 @@ const otlphttpSchema = z
     endpoint: z.url({ message: 'exporter.endpoint must be a URL such as http://localhost:4318' }),
     /** Extra request headers; values may use `${ENV_VAR}` so secrets stay out of the file. */
     headers: z.record(z.string(), z.string()).default({}),
-    compression: z.enum(['gzip', 'none']).default('gzip'),
+    /**
+     * `gzip`, `none`, or `auto`: none when the endpoint is a loopback address (the agent
+     * collector beside podtail: compressing costs CPU and saves nothing), gzip otherwise.
+     */
+    compression: z.enum(['auto', 'gzip', 'none']).default('auto'),
     timeoutMs: z.number().int().min(100).default(10_000),
     /** On SIGTERM, how long podtail keeps trying to export what it read before it exits. */
     shutdownTimeoutMs: z.number().int().min(0).default(20_000),

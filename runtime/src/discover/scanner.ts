@@ -22,6 +22,35 @@ function list(dir: string): string[] {
   }
 }
 
+/**
+ * Directory listings reused while a directory's mtime does not change (entries added, removed
+ * or renamed change it): a rescan of an idle node stats directories instead of reading them.
+ * A listing younger than a second is not trusted (file times come from a coarse clock).
+ */
+export class DirListCache {
+  private readonly entries = new Map<string, { mtimeMs: number; names: string[] }>();
+
+  list(dir: string, now = Date.now()): string[] {
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(dir).mtimeMs;
+    } catch {
+      this.entries.delete(dir);
+      return [];
+    }
+    const hit = this.entries.get(dir);
+    if (hit && hit.mtimeMs === mtimeMs && now - mtimeMs > 1000) return hit.names;
+    const names = list(dir);
+    this.entries.set(dir, { mtimeMs, names });
+    return names;
+  }
+
+  /** Forgets directories not listed since `keep` was built. */
+  retain(keep: ReadonlySet<string>): void {
+    for (const dir of this.entries.keys()) if (!keep.has(dir)) this.entries.delete(dir);
+  }
+}
+
 /** A rotated sibling (`0.log.20240101-000000`, uncompressed) of a file that passes the filter. */
 export type RotatedFile = FoundFile;
 
@@ -33,14 +62,25 @@ const COMPRESSED = /\.(gz|zst|bz2|xz|lz4|zip)$/;
  * the regular files that pass the filter, with their identity. With `rotated`, also collects
  * uncompressed rotated siblings (their `relative` is the name they were rotated from).
  */
-export function scanLogRoot(root: string, filter: PathFilter, rotated?: RotatedFile[]): FoundFile[] {
+export function scanLogRoot(
+  root: string,
+  filter: PathFilter,
+  rotated?: RotatedFile[],
+  dirs?: string[],
+  cache?: DirListCache,
+): FoundFile[] {
   const out: FoundFile[] = [];
-  for (const podDir of list(root)) {
+  const now = Date.now();
+  const ls = cache ? (d: string) => cache.list(d, now) : list;
+  dirs?.push(root);
+  for (const podDir of ls(root)) {
     if (!filter.wantsPodDir(podDir)) continue;
     const podPath = join(root, podDir);
-    for (const container of list(podPath)) {
+    dirs?.push(podPath);
+    for (const container of ls(podPath)) {
       const cPath = join(podPath, container);
-      for (const name of list(cPath)) {
+      dirs?.push(cPath);
+      for (const name of ls(cPath)) {
         const relative = `${podDir}/${container}/${name}`;
         if (!filter.matches(relative)) {
           const m = rotated ? ROTATED.exec(name) : null;

@@ -7,7 +7,7 @@ import { CursorStore, type CursorEntry } from '../cursor/cursor-store';
 import { DirWatcher } from '../discover/dir-watcher';
 import { PathFilter } from '../discover/glob';
 import { originFromRelative } from '../discover/path-info';
-import { scanLogRoot, watchableDirs, type FoundFile, type RotatedFile } from '../discover/scanner';
+import { DirListCache, scanLogRoot, type FoundFile, type RotatedFile } from '../discover/scanner';
 import { createExporter } from '../export/create-exporter';
 import type { Exporter } from '../export/exporter';
 import { createExtensions } from '../extensions';
@@ -67,6 +67,7 @@ export class Engine {
   private readonly cursors: CursorStore;
   private readonly filter: PathFilter;
   private readonly watcher: DirWatcher;
+  private readonly dirCache = new DirListCache();
   private server?: TelemetryServer;
   private readonly rootReal: string;
   private readonly rootNode: string;
@@ -382,7 +383,9 @@ export class Engine {
   rescan(): void {
     if (this.dead || this.stopping) return;
     const rotated: RotatedFile[] = [];
-    const found = scanLogRoot(this.rootReal, this.filter, rotated);
+    const dirs: string[] = [];
+    const found = scanLogRoot(this.rootReal, this.filter, rotated, dirs, this.dirCache);
+    this.dirCache.retain(new Set(dirs));
     const seen = new Set<string>();
     for (const ff of found) {
       seen.add(ff.real);
@@ -416,7 +419,7 @@ export class Engine {
       this.cursorsPending = false;
       this.persistCursors();
     }
-    this.watcher.sync(watchableDirs(this.rootReal, this.filter));
+    this.watcher.sync(dirs);
     this.updateFileGauges();
     this.schedulePump();
   }

@@ -11,9 +11,15 @@ const gzip = promisify(zlib.gzip);
 export interface OtlpHttpOptions {
   readonly endpoint: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly compression: 'gzip' | 'none';
+  readonly compression: 'auto' | 'gzip' | 'none';
   readonly timeoutMs: number;
   readonly retry: { readonly initialIntervalMs: number; readonly maxIntervalMs: number };
+}
+
+/** localhost, 127.0.0.0/8 and ::1. */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 /** Status codes worth retrying: the receiver is overloaded, down or timed out. */
@@ -49,12 +55,15 @@ export class OtlpHttpExporter implements Exporter {
   private readonly base: URL;
   private readonly agent: http.Agent;
   private readonly client: typeof http | typeof https;
+  /** The compression in effect (`auto` resolved against the endpoint). */
+  readonly gzip: boolean;
 
   constructor(
     private readonly opts: OtlpHttpOptions,
     private readonly observer: ExportObserver = { attemptFailed: () => undefined },
   ) {
     this.base = new URL(opts.endpoint.endsWith('/') ? opts.endpoint : opts.endpoint + '/');
+    this.gzip = opts.compression === 'gzip' || (opts.compression === 'auto' && !isLoopback(this.base.hostname));
     const isHttps = this.base.protocol === 'https:';
     this.client = isHttps ? https : http;
     this.agent = isHttps
@@ -80,8 +89,7 @@ export class OtlpHttpExporter implements Exporter {
     contentType: string,
     signal: AbortSignal,
   ): Promise<ExportOutcome> {
-    const payload =
-      this.opts.compression === 'gzip' ? await gzip(raw, { level: zlib.constants.Z_BEST_SPEED }) : raw;
+    const payload = this.gzip ? await gzip(raw, { level: zlib.constants.Z_BEST_SPEED }) : raw;
     const url = new URL(path, this.base);
     let backoff = this.opts.retry.initialIntervalMs;
     for (;;) {
@@ -116,7 +124,7 @@ export class OtlpHttpExporter implements Exporter {
         'content-type': contentType,
         'content-length': payload.length,
       };
-      if (this.opts.compression === 'gzip') headers['content-encoding'] = 'gzip';
+      if (this.gzip) headers['content-encoding'] = 'gzip';
       const req = this.client.request(
         url,
         { method: 'POST', headers, agent: this.agent, timeout: this.opts.timeoutMs, signal },

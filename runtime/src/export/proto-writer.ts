@@ -70,6 +70,9 @@ export class ProtoWriter {
     this.pos += 8;
   }
 
+  private otherDecimal = '';
+  private otherLo = 0;
+  private otherHi = 0;
   private lastDecimal = '';
   private lastHi = 0;
   private lastLo = 0;
@@ -78,7 +81,21 @@ export class ProtoWriter {
   fixed64Decimal(field: number, s: string): void {
     this.tag(field, 1);
     this.ensure(8);
-    if (s !== this.lastDecimal) {
+    if (s === this.otherDecimal) {
+      // Two timestamps alternate (time, observed time): keep both parsed.
+      const d = this.otherDecimal;
+      const lo = this.otherLo;
+      const hi = this.otherHi;
+      this.otherDecimal = this.lastDecimal;
+      this.otherLo = this.lastLo;
+      this.otherHi = this.lastHi;
+      this.lastDecimal = d;
+      this.lastLo = lo;
+      this.lastHi = hi;
+    } else if (s !== this.lastDecimal) {
+      this.otherDecimal = this.lastDecimal;
+      this.otherLo = this.lastLo;
+      this.otherHi = this.lastHi;
       // Digits read in place: the last 9 (nanoseconds) and the rest (seconds), each exact in a
       // double, then value = hi * 1e9 + lo carried into two 32-bit words in 16-bit limbs.
       const len = s.length;

@@ -38,7 +38,7 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Resolves once the child logged that it started. */
-export async function started(child: { stderrText: () => string; exitCode: number | null }, ms = 20_000): Promise<void> {
+export async function started(child: { stderrText: () => string; exitCode: number | null }, ms = 40_000): Promise<void> {
   const end = Date.now() + ms;
   while (!child.stderrText().includes('podtail started')) {
     if (Date.now() > end || child.exitCode !== null) throw new Error(`podtail did not start: ${child.stderrText()}`);

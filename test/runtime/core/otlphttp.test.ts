@@ -1,7 +1,7 @@
 jest.setTimeout(60_000);
 import { append, cri, logFile, startEngine, tempNode, waitFor, startSink, type Node, type Sink } from './helpers';
 import { decodeLogs } from './otlp';
-import { parseRetryAfter } from '../../../runtime/src/export/otlphttp-exporter';
+import { OtlpHttpExporter, isLoopback, parseRetryAfter } from '../../../runtime/src/export/otlphttp-exporter';
 
 describe('otlphttp exporter against a real local HTTP sink', () => {
   let node: Node;
@@ -23,7 +23,13 @@ describe('otlphttp exporter against a real local HTTP sink', () => {
     for (let i = 0; i < 250; i++) text += cri(`line ${i}`);
     append(p, text);
     const engine = await startEngine(node, {
-      exporter: { type: 'otlphttp', endpoint: sink.url, headers: { 'x-tenant': 'a' }, batch: { maxRecords: 100, maxDelayMs: 50 } },
+      exporter: {
+        type: 'otlphttp',
+        endpoint: sink.url,
+        compression: 'gzip',
+        headers: { 'x-tenant': 'a' },
+        batch: { maxRecords: 100, maxDelayMs: 50 },
+      },
     });
     await waitFor(() => decodedAll().length === 250, 10_000, '250 records');
     await engine.stop();
@@ -62,6 +68,17 @@ describe('otlphttp exporter against a real local HTTP sink', () => {
     await waitFor(() => decodedAll().some((r) => r.body === 'alone'), 10_000, 'timed batch');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(4000);
     await engine.stop();
+  });
+
+  it('compression auto: none to a loopback endpoint, gzip elsewhere', () => {
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('localhost')).toBe(true);
+    expect(isLoopback('[::1]')).toBe(true);
+    expect(isLoopback('collector.monitoring.svc')).toBe(false);
+    const opts = { headers: {}, timeoutMs: 1000, retry: { initialIntervalMs: 1, maxIntervalMs: 1 } };
+    expect(new OtlpHttpExporter({ ...opts, endpoint: 'http://localhost:4318', compression: 'auto' }).gzip).toBe(false);
+    expect(new OtlpHttpExporter({ ...opts, endpoint: 'http://gw:4318', compression: 'auto' }).gzip).toBe(true);
+    expect(new OtlpHttpExporter({ ...opts, endpoint: 'http://localhost:4318', compression: 'gzip' }).gzip).toBe(true);
   });
 
   it('parses Retry-After in seconds and as a date', () => {

@@ -1,4 +1,4 @@
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 import { renameSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { append, cri, logFile, sleep, startSink, tempNode, waitFor, type Node, type Sink } from './helpers';
@@ -69,7 +69,7 @@ describe('SIGKILL at random points', () => {
     const final = spawnPodtail(cfg, node.root);
     children.push(final);
     const got = () => new Set(sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body as string)));
-    await waitFor(() => got().size >= new Set(expected).size, 20_000, `all lines (seed ${seed})`).catch(() => {
+    await waitFor(() => got().size >= new Set(expected).size, 60_000, `all lines (seed ${seed})`).catch(() => {
       const r = got();
       const miss = expected.filter((e) => !r.has(e));
       throw new Error(`seed ${seed}: requests ${sink.requests.length}, ${miss.length} missing, e.g. ${miss.slice(0, 8).join(' ; ')}; stderr: ${children.map((c) => (c as unknown as { stderrText: () => string }).stderrText().slice(0, 1500)).join("\n=====\n")}`);
