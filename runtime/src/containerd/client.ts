@@ -235,8 +235,10 @@ export class ContainerdClient {
     );
     const envelope = this.type(T + 'Envelope');
     let ended = false;
-    const listeners: { event: Array<(e: ContainerdEvent) => void>; end: Array<(e: Error) => void> } =
-      { event: [], end: [] };
+    const listeners: { event: Array<(e: ContainerdEvent) => void>; end: Array<(e: Error) => void> } = {
+      event: [],
+      end: [],
+    };
     const finish = (err: Error): void => {
       if (ended) return;
       ended = true;
@@ -278,8 +280,8 @@ export class ContainerdClient {
         return stream;
       },
       cancel() {
-        ended = true;
         call.cancel();
+        finish(new Error('event subscription cancelled'));
       },
     } as EventStream;
     return stream;

@@ -131,8 +131,7 @@ export class ContainerStore {
       e.identity = podIdentity(e.labels);
     }
     if (meta.image !== undefined) e.image = meta.image;
-    if (meta.createdAtNano !== undefined && meta.createdAtNano > 0n)
-      e.createdAtNano = meta.createdAtNano;
+    if (meta.createdAtNano !== undefined && meta.createdAtNano > 0n) e.createdAtNano = meta.createdAtNano;
     e.deletedAt = undefined;
     return e;
   }
@@ -141,7 +140,8 @@ export class ContainerStore {
   setPids(e: ContainerEntry, pids: Iterable<number>): void {
     for (const p of e.pids) if (this.byPidIndex.get(p) === e) this.byPidIndex.delete(p);
     e.pids = new Set([...pids].filter((p) => p > 0));
-    if (e.pid > 0) e.pids.add(e.pid);
+    const hasTask = e.task === 'running' || e.task === 'paused' || e.task === 'created';
+    if (e.pid > 0 && hasTask) e.pids.add(e.pid);
     for (const p of e.pids) this.byPidIndex.set(p, e);
   }
 
@@ -158,6 +158,7 @@ export class ContainerStore {
 
   /** Marks a container deleted; it stays resolvable for the retention time. */
   markDeleted(e: ContainerEntry): void {
+    e.task = 'none';
     this.setPids(e, []);
     e.deletedAt = this.now();
   }
@@ -182,8 +183,7 @@ export class ContainerStore {
     if (this.entries.size < this.options.maxContainers) return true;
     let oldest: ContainerEntry | undefined;
     for (const e of this.entries.values()) {
-      if (e.deletedAt !== undefined && (!oldest || e.deletedAt < (oldest.deletedAt ?? 0)))
-        oldest = e;
+      if (e.deletedAt !== undefined && (!oldest || e.deletedAt < (oldest.deletedAt ?? 0))) oldest = e;
     }
     if (!oldest) return false;
     this.remove(oldest);
@@ -199,8 +199,7 @@ export class ContainerStore {
   byContainerId(id: string): ContainerEntry | undefined {
     let found: ContainerEntry | undefined;
     for (const e of this.entries.values()) {
-      if (e.id === id && (!found || (found.deletedAt !== undefined && e.deletedAt === undefined)))
-        found = e;
+      if (e.id === id && (!found || (found.deletedAt !== undefined && e.deletedAt === undefined))) found = e;
     }
     return found;
   }
@@ -215,11 +214,7 @@ export class ContainerStore {
       (e.deletedAt === undefined ? 2 : 0) + (e.task === 'running' ? 1 : 0);
     for (const e of this.entries.values()) {
       if (e.identity.podUid !== podUid || e.identity.containerName !== containerName) continue;
-      if (
-        !best ||
-        rank(e) > rank(best) ||
-        (rank(e) === rank(best) && e.createdAtNano > best.createdAtNano)
-      )
+      if (!best || rank(e) > rank(best) || (rank(e) === rank(best) && e.createdAtNano > best.createdAtNano))
         best = e;
     }
     return best;
