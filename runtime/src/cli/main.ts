@@ -2,10 +2,12 @@ import { ConfigError, loadConfigFile } from '../config/load';
 import type { PodtailConfig } from '../config/schema';
 import { Engine } from '../engine/engine';
 import { createLogger } from '../telemetry/logger';
+import { runContainerdLs } from '../containerd/ls';
 
 const USAGE = `usage:
   podtail run --config FILE [--host-root DIR]   tail, export, commit; stops on SIGTERM/SIGINT
   podtail validate --config FILE                check a config: exit 0, or 1 listing every error
+  podtail containerd ls --config FILE [--json]  print the containerd store: container, pod, pids, status
 `;
 
 interface Args {
@@ -47,6 +49,18 @@ function load(args: Args): PodtailConfig {
 export async function main(argv: readonly string[]): Promise<number> {
   let args: Args;
   try {
+    if (argv[0] === 'containerd') {
+      if (argv[1] !== 'ls')
+        throw new UsageError(`unknown containerd subcommand ${argv[1] ?? '(none)'}`);
+      const rest = argv.slice(2);
+      const config = load(parseArgs(['containerd', ...rest.filter((a) => a !== '--json')]));
+      return await runContainerdLs(
+        config,
+        (s) => process.stdout.write(s + '\n'),
+        (s) => process.stderr.write(s + '\n'),
+        { json: rest.includes('--json') },
+      );
+    }
     args = parseArgs(argv);
     if (args.command === 'validate') {
       load(args);

@@ -1,7 +1,6 @@
 import { Gauge } from 'prom-client';
 import type { PodtailContext, PodtailExtension } from '../pipeline/extension';
-import type { RecordProcessor } from '../pipeline/record';
-import { containerdLookupFor, registerContainerdLookup, storeLookup, type ContainerdLookup } from './lookup';
+import { registerContainerdLookup, storeLookup } from './lookup';
 import { ContainerdWatcher } from './watcher';
 
 /** Self-telemetry of the containerd watch, served on `/metrics`. */
@@ -26,28 +25,10 @@ function gauge(ctx: PodtailContext, name: string, help: string, collect?: (g: Ga
 }
 
 /**
- * A record processor that fills `container.id` (and pod identity keys the record lacks) from
- * the containerd store, by the pod UID and container name of the log file.
+ * The podtail extension that watches containerd; undefined when `containerd.enabled` is off.
+ * It emits lifecycle records through `ctx.emitter` and registers its store for attribution
+ * (`containerdLookupFor(ctx)`), which fills `container.id` from it.
  */
-export function containerdAttribution(lookup: () => ContainerdLookup | undefined): RecordProcessor {
-  return {
-    name: 'containerd-attribution',
-    process(record, origin) {
-      const r = record.resource;
-      if (r['container.id'] !== undefined) return record;
-      const c = lookup()?.byPodContainer(origin.podUid, origin.containerName);
-      if (!c) return record;
-      r['container.id'] = c.containerId;
-      if (r['k8s.pod.name'] === undefined && c.podName) r['k8s.pod.name'] = c.podName;
-      if (r['k8s.namespace.name'] === undefined && c.podNamespace) r['k8s.namespace.name'] = c.podNamespace;
-      if (r['k8s.pod.uid'] === undefined && c.podUid) r['k8s.pod.uid'] = c.podUid;
-      if (r['k8s.container.name'] === undefined && c.containerName) r['k8s.container.name'] = c.containerName;
-      return record;
-    },
-  };
-}
-
-/** The podtail extension that watches containerd; undefined when `containerd.enabled` is off. */
 export function containerdExtension(ctx: PodtailContext): PodtailExtension | undefined {
   const cfg = ctx.config.containerd;
   if (!cfg.enabled) return undefined;
@@ -74,7 +55,6 @@ export function containerdExtension(ctx: PodtailContext): PodtailExtension | und
   registerContainerdLookup(ctx, lookup);
   return {
     name: 'containerd',
-    processors: [containerdAttribution(() => containerdLookupFor(ctx))],
     start: () => watcher.start(),
     stop: () => watcher.stop(),
     ready: () => watcher.isUp(),

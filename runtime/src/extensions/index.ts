@@ -3,6 +3,7 @@ import { containerdContainerLookup, createAttributionExtension } from '../attrib
 import { createStructuredExtension } from '../structured';
 import { createDataloaderExtension } from '../dataloader';
 import { createLimitsExtension } from '../limits';
+import { containerdExtension } from '../containerd/extension';
 
 /**
  * Every extension podtail runs, in pipeline order, built from the config. Each concern adds
@@ -10,6 +11,8 @@ import { createLimitsExtension } from '../limits';
  */
 export function createExtensions(_ctx: PodtailContext): PodtailExtension[] {
   const factories: Array<(ctx: PodtailContext) => PodtailExtension | undefined> = [
+    // containerd watch first: its store is synced before attribution looks container ids up
+    containerdExtension,
     // attribution: path + pod metadata (informer), rank/job; container.id falls back to containerd
     (ctx) => createAttributionExtension(ctx, { containerLookup: containerdContainerLookup(ctx) }),
     createStructuredExtension,
