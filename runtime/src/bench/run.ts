@@ -154,8 +154,8 @@ function floor(corpus: Corpus): { lines: number; cpu: number; wall: number } {
   return { lines, cpu: (c.user + c.system) / 1e6, wall: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
-async function throughput(corpus: Corpus, sink: Sink) {
-  const run = await runPodtail(corpus.hostRoot, 'throughput', sink.url);
+async function throughput(corpus: Corpus, sink: Sink, name: string, extra: Record<string, unknown> = {}) {
+  const run = await runPodtail(corpus.hostRoot, name, sink.url, extra);
   const t0 = Date.now();
   const cpu0 = cpuSeconds(run.child.pid!);
   for (;;) {
@@ -252,7 +252,12 @@ async function main(): Promise<void> {
     floor(corpus); // warm the page cache
     const fl = floor(corpus);
     process.stderr.write('podtail, from the start ...\n');
-    const tp = await throughput(corpus, sink);
+    const tp = await throughput(corpus, sink, 'throughput');
+    const sent = { requests: sink.requests, bytes: sink.bytes };
+    process.stderr.write('podtail, from the start, gzip ...\n');
+    const gz = await throughput(corpus, sink, 'throughput-gzip', {
+      exporter: { type: 'otlphttp', endpoint: sink.url, compression: 'gzip' },
+    });
     process.stderr.write('idle cost, 1000 files ...\n');
     const idle = await idleCost(sink, 1000, Number(process.env.PODTAIL_BENCH_IDLE_SECONDS ?? 20));
     process.stderr.write('latency at 10,000 lines/s ...\n');
@@ -260,14 +265,18 @@ async function main(): Promise<void> {
     const mb = corpus.bytes / 1e6;
     const rows: Array<[string, string]> = [
       ['corpus', `${corpus.lines.toLocaleString('en')} CRI lines (${corpus.records.toLocaleString('en')} records), 50 files, ${mb.toFixed(0)} MB, ${(corpus.bytes / corpus.lines).toFixed(0)} B/line, 5% partial`],
-      ['podtail lines/s (wall)', Math.round(corpus.lines / tp.wall).toLocaleString('en')],
+      ['podtail lines/s (wall), default config (compression auto: none to a loopback sink)', Math.round(corpus.lines / tp.wall).toLocaleString('en')],
       ['podtail lines per CPU-second', Math.round(corpus.lines / tp.cpu).toLocaleString('en')],
       ['podtail MB/s (wall)', (mb / tp.wall).toFixed(1)],
       ['podtail CPU seconds / wall seconds', `${tp.cpu.toFixed(2)} / ${tp.wall.toFixed(2)}`],
       ['podtail peak RSS (VmHWM)', `${tp.rss.toFixed(0)} MB`],
       ['floor: Node newline count, lines per CPU-second', Math.round(fl.lines / fl.cpu).toLocaleString('en')],
       ['ratio podtail / floor (per CPU-second)', `${((corpus.lines / tp.cpu / (fl.lines / fl.cpu)) * 100).toFixed(1)} %`],
-      ['OTLP requests / gzip bytes to the sink', `${sink.requests} / ${(sink.bytes / 1e6).toFixed(1)} MB`],
+      ['OTLP requests / bytes to the sink', `${sent.requests} / ${(sent.bytes / 1e6).toFixed(1)} MB`],
+      [
+        'with compression: gzip (a remote collector)',
+        `${Math.round(corpus.lines / gz.cpu).toLocaleString('en')} lines per CPU-second, ${Math.round(corpus.lines / gz.wall).toLocaleString('en')} lines/s, ${(sink.bytes - sent.bytes) / 1e6 > 0 ? ((sink.bytes - sent.bytes) / 1e6).toFixed(1) : '?'} MB sent, peak RSS ${gz.rss.toFixed(0)} MB`,
+      ],
       ['idle cost, 1,000 idle files', `${(idle.share * 100).toFixed(2)} % of a core (RSS ${idle.rss.toFixed(0)} MB)`],
       [
         'append-to-export latency at 10,000 lines/s',

@@ -12,6 +12,8 @@ export interface FoundFile {
   readonly ino: number;
   readonly size: number;
   readonly mtimeMs: number;
+  /** From an unchanged directory's earlier scan: identity is current, size and mtime are not. */
+  readonly cached?: boolean;
 }
 
 function list(dir: string): string[] {
@@ -24,25 +26,39 @@ function list(dir: string): string[] {
 
 /**
  * Directory listings reused while a directory's mtime does not change (entries added, removed
- * or renamed change it): a rescan of an idle node stats directories instead of reading them.
- * A listing younger than a second is not trusted (file times come from a coarse clock).
+ * or renamed change it): a rescan of an idle node stats directories instead of reading them,
+ * and reuses the identity of the files in an unchanged container directory (their sizes are
+ * then checked through the open descriptors). A listing younger than a second is not trusted
+ * (file times come from a coarse clock).
  */
 export class DirListCache {
-  private readonly entries = new Map<string, { mtimeMs: number; names: string[] }>();
+  private readonly entries = new Map<
+    string,
+    { mtimeMs: number; names: string[]; files?: FoundFile[]; rotated?: RotatedFile[] }
+  >();
 
-  list(dir: string, now = Date.now()): string[] {
+  /** Names in `dir`, and what an earlier scan found in it when nothing changed since. */
+  lookup(dir: string, now: number): { names: string[]; files?: FoundFile[]; rotated?: RotatedFile[] } {
     let mtimeMs: number;
     try {
       mtimeMs = statSync(dir).mtimeMs;
     } catch {
       this.entries.delete(dir);
-      return [];
+      return { names: [] };
     }
     const hit = this.entries.get(dir);
-    if (hit && hit.mtimeMs === mtimeMs && now - mtimeMs > 1000) return hit.names;
-    const names = list(dir);
-    this.entries.set(dir, { mtimeMs, names });
-    return names;
+    if (hit && hit.mtimeMs === mtimeMs && now - mtimeMs > 1000) return hit;
+    const entry = { mtimeMs, names: list(dir) };
+    this.entries.set(dir, entry);
+    return entry;
+  }
+
+  /** Remembers the files found in a container directory listed by `lookup`. */
+  remember(dir: string, files: FoundFile[], rotated: RotatedFile[]): void {
+    const e = this.entries.get(dir);
+    if (!e) return;
+    e.files = files.map((f) => ({ ...f, cached: true }));
+    e.rotated = rotated.map((f) => ({ ...f, cached: true }));
   }
 
   /** Forgets directories not listed since `keep` was built. */
@@ -71,7 +87,7 @@ export function scanLogRoot(
 ): FoundFile[] {
   const out: FoundFile[] = [];
   const now = Date.now();
-  const ls = cache ? (d: string) => cache.list(d, now) : list;
+  const ls = cache ? (d: string) => cache.lookup(d, now).names : list;
   dirs?.push(root);
   for (const podDir of ls(root)) {
     if (!filter.wantsPodDir(podDir)) continue;
@@ -80,7 +96,15 @@ export function scanLogRoot(
     for (const container of ls(podPath)) {
       const cPath = join(podPath, container);
       dirs?.push(cPath);
-      for (const name of ls(cPath)) {
+      const listing = cache ? cache.lookup(cPath, now) : { names: list(cPath) };
+      if (listing.files && (listing.rotated || !rotated)) {
+        out.push(...listing.files);
+        if (rotated && listing.rotated) rotated.push(...listing.rotated);
+        continue;
+      }
+      const outStart = out.length;
+      const rotStart = rotated ? rotated.length : 0;
+      for (const name of listing.names) {
         const relative = `${podDir}/${container}/${name}`;
         if (!filter.matches(relative)) {
           const m = rotated ? ROTATED.exec(name) : null;
@@ -115,6 +139,7 @@ export function scanLogRoot(
           // vanished between readdir and stat: the next scan settles it
         }
       }
+      cache?.remember(cPath, out.slice(outStart), rotated ? rotated.slice(rotStart) : []);
     }
   }
   return out;

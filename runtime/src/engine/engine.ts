@@ -391,8 +391,19 @@ export class Engine {
       seen.add(ff.real);
       const f = this.byPath.get(ff.real);
       if (f && f.dev === ff.dev && f.ino === ff.ino) {
-        if (ff.size !== f.readOffset || ff.mtimeMs !== f.mtimeMs) {
-          f.knownSize = ff.size;
+        let size = ff.size;
+        let mtimeMs = ff.mtimeMs;
+        if (ff.cached) {
+          try {
+            const st = f.fd !== null ? fstatSync(f.fd) : statSync(ff.real);
+            size = st.size;
+            mtimeMs = st.mtimeMs;
+          } catch {
+            continue;
+          }
+        }
+        if (size !== f.readOffset || mtimeMs !== f.mtimeMs) {
+          f.knownSize = size;
           this.dirty.add(f);
         }
         continue;
