@@ -303,7 +303,7 @@ export class ContainerdWatcher {
     if (endError) throw endError;
     this.checkStopped();
     const announce = this.everSynced;
-    await this.enqueueAndWait(() => this.reconcile(client, snapshot, announce));
+    await this.enqueueAndWait(() => this.reconcile(snapshot, announce));
     for (const e of buffered) this.enqueue(() => this.apply(client, e));
     live = true;
     await this.idle();
@@ -386,9 +386,7 @@ export class ContainerdWatcher {
    * Applies a listing to the store. With `announce` (after a reconnect), tasks that started or
    * ended while the stream was down are reported; at first start, what already runs is not.
    */
-  private reconcile(client: ContainerdClient, snap: Snapshot, announce: boolean): void {
-    void client;
-    const listed = new Set(snap.namespaces);
+  private reconcile(snap: Snapshot, announce: boolean): void {
     for (const ns of snap.namespaces) this.namespacesSeen.add(ns);
     const present = new Set<string>();
     for (const [ns, { containers, tasks, pids }] of snap.byNamespace) {
@@ -437,15 +435,12 @@ export class ContainerdWatcher {
         }
       }
     }
-    // Containers gone while away (or in namespaces no longer listed).
+    // Containers gone while away (or whose namespace is gone).
     for (const e of this.store.all()) {
       if (e.deletedAt !== undefined || present.has(`${e.namespace}/${e.id}`)) continue;
-      if (!listed.has(e.namespace) || !present.has(`${e.namespace}/${e.id}`)) {
-        if (announce && isLive(e.task) && e.announcedExitPid !== e.pid)
-          this.emit(e, { kind: 'exit', pid: e.pid, timeUnixNano: nowNano(), source: 'reconcile' });
-        e.task = 'none';
-        this.store.markDeleted(e);
-      }
+      if (announce && isLive(e.task) && e.announcedExitPid !== e.pid)
+        this.emit(e, { kind: 'exit', pid: e.pid, timeUnixNano: nowNano(), source: 'reconcile' });
+      this.store.markDeleted(e);
     }
     this.store.prune();
   }
