@@ -174,8 +174,8 @@ export class Engine {
     this.flushTimer = setInterval(() => {
       if (this.cursors.isDirty && !this.dead) this.persistCursors();
     }, this.config.cursors.flushIntervalMs);
+    // The rescan timer stays referenced: it keeps the process alive while podtail runs.
     this.flushTimer.unref();
-    this.rescanTimer.unref();
     this.tickTimer.unref();
     this.started = true;
     this.schedulePump();
