@@ -1,4 +1,5 @@
 import { Gauge } from 'prom-client';
+import { PODTAIL_METRICS } from '../config/metric-names';
 import type { PodtailContext, PodtailExtension } from '../pipeline/extension';
 import { registerContainerdLookup, storeLookup } from './lookup';
 import { ContainerdWatcher } from './watcher';
@@ -34,6 +35,22 @@ export function containerdExtension(ctx: PodtailContext): PodtailExtension | und
   if (!cfg.enabled) return undefined;
   const up = gauge(ctx, CONTAINERD_METRICS.streamUp, 'containerd event stream up (1) or down (0)');
   up.set(0);
+  // The shared `podtail_degraded{component}` gauge (the engine registers it too).
+  const existing = ctx.registry.getSingleMetric(PODTAIL_METRICS.degraded);
+  const degraded =
+    existing instanceof Gauge
+      ? (existing as Gauge<'component'>)
+      : new Gauge<'component'>({
+          name: PODTAIL_METRICS.degraded,
+          help: '1 while a component cannot do its job fully',
+          labelNames: ['component'],
+          registers: [ctx.registry],
+        });
+  const setUp = (isUp: boolean): void => {
+    up.set(isUp ? 1 : 0);
+    degraded.set({ component: 'containerd' }, isUp ? 0 : 1);
+  };
+  setUp(false);
   const watcher = new ContainerdWatcher({
     socket: ctx.hostPath(cfg.socket),
     namespaces: cfg.namespaces,
@@ -45,7 +62,7 @@ export function containerdExtension(ctx: PodtailContext): PodtailExtension | und
     nodeName: ctx.config.nodeName,
     onRecord: (r) => ctx.emitter.emit(r),
     onFailure: (kind) => ctx.failure(kind),
-    onStreamState: (isUp) => up.set(isUp ? 1 : 0),
+    onStreamState: setUp,
     log: ctx.log,
   });
   gauge(ctx, CONTAINERD_METRICS.storeContainers, 'containers in the containerd store', (g) =>

@@ -97,6 +97,7 @@ describe('containerd watch inside the real podtail engine', () => {
       const port = engine.serverPort ?? 0;
       const metrics = await get(port, '/metrics');
       expect(metrics.body).toMatch(/^podtail_containerd_stream_up 1$/m);
+      expect(metrics.body).toMatch(/^podtail_degraded\{component="containerd"\} 0$/m);
       expect((await get(port, '/readyz')).status).toBe(200);
 
       const uid = 'uid-trainer-0';
@@ -140,6 +141,7 @@ describe('containerd watch inside the real podtail engine', () => {
       };
       await until('stream_up 0', metricMatches(/^podtail_containerd_stream_up 0$/m), 10000);
       expect(m).toMatch(/^podtail_failures_total\{kind="watch"\} [1-9]/m);
+      expect(m).toMatch(/^podtail_degraded\{component="containerd"\} 1$/m);
       expect((await get(port, '/readyz')).status).toBe(503);
       await ctd.startDaemon();
       await until('stream_up 1', metricMatches(/^podtail_containerd_stream_up 1$/m), 10000);
