@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export interface CorpusSpec {
@@ -28,7 +37,10 @@ function rng(seed: number): () => number {
   };
 }
 
-const WORDS = 'alpha beta gamma delta epoch step loss=0.1234 lr=3e-4 request GET /api/v1/items 200 ms user=42 ok retry shard=7 tokens'.split(' ');
+const WORDS =
+  'alpha beta gamma delta epoch step loss=0.1234 lr=3e-4 request GET /api/v1/items 200 ms user=42 ok retry shard=7 tokens'.split(
+    ' ',
+  );
 
 /**
  * Writes `spec.files` kubelet log files under `<dir>/var/log/pods` (CRI format, about
@@ -62,7 +74,8 @@ export function generateCorpus(dir: string, spec: CorpusSpec): Corpus {
     while (written < perFile) {
       ns += 1000 + Math.floor(random() * 100_000);
       const sec = baseSeconds + Math.floor(ns / 1e9);
-      const time = new Date(sec * 1000).toISOString().slice(0, 19) + '.' + String(ns % 1e9).padStart(9, '0') + 'Z';
+      const time =
+        new Date(sec * 1000).toISOString().slice(0, 19) + '.' + String(ns % 1e9).padStart(9, '0') + 'Z';
       const stream = random() < 0.8 ? 'stdout' : 'stderr';
       // message length around avgLineBytes minus the ~46-byte CRI header
       const target = Math.max(8, Math.floor((spec.avgLineBytes - 46) * (0.5 + random())));

@@ -4,7 +4,16 @@
  * files) for scale. Prints a table; never asserts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdirSync, openSync, readFileSync, readSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -89,7 +98,12 @@ interface Run {
   stop(): Promise<void>;
 }
 
-async function runPodtail(hostRoot: string, name: string, sinkUrl: string, extra: Record<string, unknown> = {}): Promise<Run> {
+async function runPodtail(
+  hostRoot: string,
+  name: string,
+  sinkUrl: string,
+  extra: Record<string, unknown> = {},
+): Promise<Run> {
   const port = await freePort();
   const dir = join(benchDir, 'runs', name);
   rmSync(dir, { recursive: true, force: true });
@@ -225,7 +239,11 @@ async function latency(sink: Sink, rate: number, seconds: number) {
     const per = Math.ceil(perTick / files.length);
     for (const f of files) {
       let text = '';
-      for (let j = 0; j < per && written < ((Date.now() - started) / 1000 + 0.01) * rate; j++, written++, k++) {
+      for (
+        let j = 0;
+        j < per && written < ((Date.now() - started) / 1000 + 0.01) * rate;
+        j++, written++, k++
+      ) {
         text += `${time} stdout F lat:${stamp} n=${k} ${'x'.repeat(120)}\n`;
       }
       if (text) appendFileSync(f, text);
@@ -264,20 +282,32 @@ async function main(): Promise<void> {
     const lat = await latency(sink, 10_000, Number(process.env.PODTAIL_BENCH_LATENCY_SECONDS ?? 10));
     const mb = corpus.bytes / 1e6;
     const rows: Array<[string, string]> = [
-      ['corpus', `${corpus.lines.toLocaleString('en')} CRI lines (${corpus.records.toLocaleString('en')} records), 50 files, ${mb.toFixed(0)} MB, ${(corpus.bytes / corpus.lines).toFixed(0)} B/line, 5% partial`],
-      ['podtail lines/s (wall), default config (compression auto: none to a loopback sink)', Math.round(corpus.lines / tp.wall).toLocaleString('en')],
+      [
+        'corpus',
+        `${corpus.lines.toLocaleString('en')} CRI lines (${corpus.records.toLocaleString('en')} records), 50 files, ${mb.toFixed(0)} MB, ${(corpus.bytes / corpus.lines).toFixed(0)} B/line, 5% partial`,
+      ],
+      [
+        'podtail lines/s (wall), default config (compression auto: none to a loopback sink)',
+        Math.round(corpus.lines / tp.wall).toLocaleString('en'),
+      ],
       ['podtail lines per CPU-second', Math.round(corpus.lines / tp.cpu).toLocaleString('en')],
       ['podtail MB/s (wall)', (mb / tp.wall).toFixed(1)],
       ['podtail CPU seconds / wall seconds', `${tp.cpu.toFixed(2)} / ${tp.wall.toFixed(2)}`],
       ['podtail peak RSS (VmHWM)', `${tp.rss.toFixed(0)} MB`],
       ['floor: Node newline count, lines per CPU-second', Math.round(fl.lines / fl.cpu).toLocaleString('en')],
-      ['ratio podtail / floor (per CPU-second)', `${((corpus.lines / tp.cpu / (fl.lines / fl.cpu)) * 100).toFixed(1)} %`],
+      [
+        'ratio podtail / floor (per CPU-second)',
+        `${((corpus.lines / tp.cpu / (fl.lines / fl.cpu)) * 100).toFixed(1)} %`,
+      ],
       ['OTLP requests / bytes to the sink', `${sent.requests} / ${(sent.bytes / 1e6).toFixed(1)} MB`],
       [
         'with compression: gzip (a remote collector)',
         `${Math.round(corpus.lines / gz.cpu).toLocaleString('en')} lines per CPU-second, ${Math.round(corpus.lines / gz.wall).toLocaleString('en')} lines/s, ${(sink.bytes - sent.bytes) / 1e6 > 0 ? ((sink.bytes - sent.bytes) / 1e6).toFixed(1) : '?'} MB sent, peak RSS ${gz.rss.toFixed(0)} MB`,
       ],
-      ['idle cost, 1,000 idle files', `${(idle.share * 100).toFixed(2)} % of a core (RSS ${idle.rss.toFixed(0)} MB)`],
+      [
+        'idle cost, 1,000 idle files',
+        `${(idle.share * 100).toFixed(2)} % of a core (RSS ${idle.rss.toFixed(0)} MB)`,
+      ],
       [
         'append-to-export latency at 10,000 lines/s',
         `p50 ${lat.p50.toFixed(0)} ms, p99 ${lat.p99.toFixed(0)} ms, max ${lat.max.toFixed(0)} ms (${lat.received}/${lat.written} lines)`,

@@ -50,8 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let args: Args;
   try {
     if (argv[0] === 'containerd') {
-      if (argv[1] !== 'ls')
-        throw new UsageError(`unknown containerd subcommand ${argv[1] ?? '(none)'}`);
+      if (argv[1] !== 'ls') throw new UsageError(`unknown containerd subcommand ${argv[1] ?? '(none)'}`);
       const rest = argv.slice(2);
       const config = load(parseArgs(['containerd', ...rest.filter((a) => a !== '--json')]));
       return await runContainerdLs(
@@ -67,7 +66,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`config ${args.config} is valid\n`);
       return 0;
     }
-    if (args.command !== 'run') throw new UsageError(args.command ? `unknown command ${args.command}` : 'no command');
+    if (args.command !== 'run')
+      throw new UsageError(args.command ? `unknown command ${args.command}` : 'no command');
     const config = load(args);
     const log = createLogger(config.logLevel, process.stderr, { nodeName: config.nodeName });
     const engine = new Engine({ config, log });

@@ -216,7 +216,8 @@ export class Engine {
       this.whenIdle().then(() => true),
       new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref()),
     ]);
-    if (!drained) this.log.warn('shutdown: export not finished in time; unacknowledged data will be re-read', {});
+    if (!drained)
+      this.log.warn('shutdown: export not finished in time; unacknowledged data will be re-read', {});
     this.dead = true;
     this.abort.abort(new Error('podtail stopping'));
     this.wakeSender?.();
@@ -323,7 +324,15 @@ export class Engine {
         this.log.info('resuming a file rotated while podtail was down', { path: c.path, now: rotated.path });
         const origin = originFromRelative(c.relative, c.path);
         if (!origin) continue;
-        const f = this.track(rotated.path, c.relative, c.path, origin, c.dev, c.ino, rotated.rewritten ? 0 : c.offset);
+        const f = this.track(
+          rotated.path,
+          c.relative,
+          c.path,
+          origin,
+          c.dev,
+          c.ino,
+          rotated.rewritten ? 0 : c.offset,
+        );
         if (!f) continue;
         f.state = 'draining';
         f.drainSince = Date.now();
@@ -449,7 +458,16 @@ export class Engine {
       if (this.isCopyOfKnownHead(r.real)) {
         // A copy (copytruncate) of content already read under another inode: remembered as done.
         this.released.add(key);
-        this.cursors.set({ path: nodePathOf(this.rootNode, r.relative), relative: r.relative, dev: r.dev, ino: r.ino, fpLen: 0, fpHash: '', offset: r.size, done: true });
+        this.cursors.set({
+          path: nodePathOf(this.rootNode, r.relative),
+          relative: r.relative,
+          dev: r.dev,
+          ino: r.ino,
+          fpLen: 0,
+          fpHash: '',
+          offset: r.size,
+          done: true,
+        });
         this.cursorsPending = true;
         continue;
       }
@@ -459,7 +477,16 @@ export class Engine {
       if (!this.started && this.config.source.startAt === 'end') {
         // Present at startup with no cursor: startAt applies; remember it as read.
         this.released.add(key);
-        this.cursors.set({ path: nodePath, relative: r.relative, dev: r.dev, ino: r.ino, fpLen: 0, fpHash: '', offset: r.size, done: true });
+        this.cursors.set({
+          path: nodePath,
+          relative: r.relative,
+          dev: r.dev,
+          ino: r.ino,
+          fpLen: 0,
+          fpHash: '',
+          offset: r.size,
+          done: true,
+        });
         this.cursorsPending = true;
         continue;
       }
@@ -480,7 +507,8 @@ export class Engine {
 
   private isCopyOfKnownHead(path: string): boolean {
     const heads = this.cursors.knownHeads();
-    for (const f of [...this.byPath.values(), ...this.draining]) if (f.fp.len > 0) heads.set(f.fp.hash, f.fp.len);
+    for (const f of [...this.byPath.values(), ...this.draining])
+      if (f.fp.len > 0) heads.set(f.fp.hash, f.fp.len);
     if (heads.size === 0) return false;
     let fd: number;
     try {
@@ -557,7 +585,8 @@ export class Engine {
         offset = 0;
       }
     }
-    if (offset < 0) offset = this.started ? 0 : this.config.source.startAt === 'end' ? lastLineEnd(fd, st.size) : 0;
+    if (offset < 0)
+      offset = this.started ? 0 : this.config.source.startAt === 'end' ? lastLineEnd(fd, st.size) : 0;
     if (offset > st.size) {
       offset = 0;
       fp = fingerprintFd(fd, fpBytes);
@@ -867,7 +896,14 @@ export class Engine {
     }
   }
 
-  private processLine(f: TailedFile, b: Buffer, s: number, e: number, lineStart: number, lineEnd: number): void {
+  private processLine(
+    f: TailedFile,
+    b: Buffer,
+    s: number,
+    e: number,
+    lineStart: number,
+    lineEnd: number,
+  ): void {
     // NUL padding (a writer continuing past a truncation point leaves a hole).
     while (s < e && b[s] === 0) {
       s++;
@@ -902,7 +938,15 @@ export class Engine {
     if (part.pending) {
       const time = part.time;
       const done = part.complete(b, p.msgStart, me);
-      this.emitRecord(f, p.stream, time, done.bytes.toString('utf8'), done.truncated, done.originalBytes, lineEnd);
+      this.emitRecord(
+        f,
+        p.stream,
+        time,
+        done.bytes.toString('utf8'),
+        done.truncated,
+        done.originalBytes,
+        lineEnd,
+      );
       return;
     }
     this.emitBytes(f, p.stream, p.time, b, p.msgStart, me, lineEnd);
@@ -981,7 +1025,10 @@ export class Engine {
       batch.records.push(rec);
       batch.bytes += body.length + RECORD_OVERHEAD;
     }
-    if (batch.records.length >= this.config.exporter.batch.maxRecords || batch.bytes >= this.config.exporter.batch.maxBytes) {
+    if (
+      batch.records.length >= this.config.exporter.batch.maxRecords ||
+      batch.bytes >= this.config.exporter.batch.maxBytes
+    ) {
       this.noteProgress(f, f.safeOffset(lineEnd), false);
       this.seal();
     } else if (!this.batchTimer) {
@@ -996,7 +1043,15 @@ export class Engine {
       const time = part.time;
       const done = part.complete();
       this.observed = nowNanos();
-      this.emitRecord(f, stream, time, done.bytes.toString('utf8'), done.truncated, done.originalBytes, f.consumedOffset);
+      this.emitRecord(
+        f,
+        stream,
+        time,
+        done.bytes.toString('utf8'),
+        done.truncated,
+        done.originalBytes,
+        f.consumedOffset,
+      );
     }
   }
 
@@ -1057,7 +1112,8 @@ export class Engine {
               const ns = String(r.resource['k8s.namespace.name'] ?? '');
               byNs.set(ns, (byNs.get(ns) ?? 0) + 1);
             }
-            for (const [namespace, n] of byNs) this.metrics.recordsDropped.inc({ namespace, reason: 'rejected' }, n);
+            for (const [namespace, n] of byNs)
+              this.metrics.recordsDropped.inc({ namespace, reason: 'rejected' }, n);
           } else {
             this.metrics.recordsExported.inc(b.records.length);
           }
@@ -1162,7 +1218,13 @@ export class Engine {
   }
 
   /** Current engine state for tests and diagnostics. */
-  get stats(): { inFlightBytes: number; queued: number; openFiles: number; active: number; draining: number } {
+  get stats(): {
+    inFlightBytes: number;
+    queued: number;
+    openFiles: number;
+    active: number;
+    draining: number;
+  } {
     return {
       inFlightBytes: this.inFlight,
       queued: this.queue.length,

@@ -119,7 +119,8 @@ export class OtlpLogsEncoder {
    */
   private writeLogRecordFast(r: PodtailRecord): boolean {
     const body = r.body;
-    if (typeof body !== 'string' || r.severityText !== undefined || r.severityNumber !== undefined) return false;
+    if (typeof body !== 'string' || r.severityText !== undefined || r.severityNumber !== undefined)
+      return false;
     const parts = this.parts;
     parts.length = 0;
     let attrBytes = 0;

@@ -63,7 +63,8 @@ export class OtlpHttpExporter implements Exporter {
     private readonly observer: ExportObserver = { attemptFailed: () => undefined },
   ) {
     this.base = new URL(opts.endpoint.endsWith('/') ? opts.endpoint : opts.endpoint + '/');
-    this.gzip = opts.compression === 'gzip' || (opts.compression === 'auto' && !isLoopback(this.base.hostname));
+    this.gzip =
+      opts.compression === 'gzip' || (opts.compression === 'auto' && !isLoopback(this.base.hostname));
     const isHttps = this.base.protocol === 'https:';
     this.client = isHttps ? https : http;
     this.agent = isHttps
@@ -142,7 +143,9 @@ export class OtlpHttpExporter implements Exporter {
           res.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
+      );
       req.on('error', reject);
       req.end(payload);
     });

@@ -14,7 +14,9 @@ export function createLogger(
     (lvl: LogLevel) =>
     (msg: string, fields?: Record<string, unknown>): void => {
       if (ORDER[lvl] < min) return;
-      out.write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }) + '\n');
+      out.write(
+        JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }) + '\n',
+      );
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

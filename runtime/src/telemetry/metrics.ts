@@ -4,7 +4,12 @@ import { PODTAIL_METRICS } from '../config/metric-names';
 
 type Labels<T extends string> = T;
 
-function counter<T extends string>(registry: Registry, name: string, help: string, labelNames: T[] = []): Counter<Labels<T>> {
+function counter<T extends string>(
+  registry: Registry,
+  name: string,
+  help: string,
+  labelNames: T[] = [],
+): Counter<Labels<T>> {
   const existing = registry.getSingleMetric(name);
   if (existing) return existing as Counter<T>;
   return new Counter({ name, help, labelNames, registers: [registry] });
@@ -34,7 +39,11 @@ export function createCoreMetrics(registry: Registry, collectFiles: () => void) 
   return {
     recordsRead: counter(registry, PODTAIL_METRICS.recordsRead, 'Records read from log files'),
     bytesRead: counter(registry, PODTAIL_METRICS.bytesRead, 'Bytes read from log files'),
-    recordsExported: counter(registry, PODTAIL_METRICS.recordsExported, 'Records the exporter had acknowledged'),
+    recordsExported: counter(
+      registry,
+      PODTAIL_METRICS.recordsExported,
+      'Records the exporter had acknowledged',
+    ),
     exportFailures: counter(registry, PODTAIL_METRICS.exportFailures, 'Failed export attempts', ['reason']),
     recordsDropped: counter(registry, PODTAIL_METRICS.recordsDropped, 'Records dropped on purpose', [
       'namespace',
@@ -45,7 +54,11 @@ export function createCoreMetrics(registry: Registry, collectFiles: () => void) 
       'podtail_records_truncated_total',
       'Records longer than source.maxRecordBytes, truncated and marked',
     ),
-    malformedLines: counter(registry, PODTAIL_METRICS.malformedLines, 'Lines that did not parse (passed on as raw text)'),
+    malformedLines: counter(
+      registry,
+      PODTAIL_METRICS.malformedLines,
+      'Lines that did not parse (passed on as raw text)',
+    ),
     lagBytes: gauge(
       registry,
       PODTAIL_METRICS.lagBytes,
@@ -54,9 +67,16 @@ export function createCoreMetrics(registry: Registry, collectFiles: () => void) 
       collectFiles,
     ),
     openFiles: gauge(registry, PODTAIL_METRICS.openFiles, 'Files held open'),
-    trackedFiles: gauge(registry, 'podtail_tracked_files', 'Files tracked (open or not), active or draining', ['state']),
+    trackedFiles: gauge(
+      registry,
+      'podtail_tracked_files',
+      'Files tracked (open or not), active or draining',
+      ['state'],
+    ),
     inFlightBytes: gauge(registry, PODTAIL_METRICS.inFlightBytes, 'Bytes read but not yet acknowledged'),
-    degraded: gauge(registry, PODTAIL_METRICS.degraded, '1 while a component cannot do its job fully', ['component']),
+    degraded: gauge(registry, PODTAIL_METRICS.degraded, '1 while a component cannot do its job fully', [
+      'component',
+    ]),
   };
 }
 export type CoreMetrics = ReturnType<typeof createCoreMetrics>;

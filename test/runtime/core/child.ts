@@ -7,14 +7,21 @@ const repo = join(__dirname, '../../..');
 
 /** Builds the runtime package (incremental: quick when up to date) so children run current code. */
 export function buildRuntime(): void {
-  execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-b', join(repo, 'runtime')], {
-    cwd: repo,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(repo, 'node_modules/typescript/bin/tsc'), '-b', join(repo, 'runtime')],
+    {
+      cwd: repo,
+      stdio: 'inherit',
+    },
+  );
 }
 
 /** Runs the built podtail as a real child process (`podtail run --config ... --host-root ...`). */
-export function spawnPodtail(configPath: string, hostRoot: string): ChildProcess & { stderrText: () => string } {
+export function spawnPodtail(
+  configPath: string,
+  hostRoot: string,
+): ChildProcess & { stderrText: () => string } {
   const child = spawn(
     process.execPath,
     [join(repo, 'runtime/bin/podtail.js'), 'run', '--config', configPath, '--host-root', hostRoot],
@@ -38,10 +45,14 @@ export function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** Resolves once the child logged that it started. */
-export async function started(child: { stderrText: () => string; exitCode: number | null }, ms = 40_000): Promise<void> {
+export async function started(
+  child: { stderrText: () => string; exitCode: number | null },
+  ms = 40_000,
+): Promise<void> {
   const end = Date.now() + ms;
   while (!child.stderrText().includes('podtail started')) {
-    if (Date.now() > end || child.exitCode !== null) throw new Error(`podtail did not start: ${child.stderrText()}`);
+    if (Date.now() > end || child.exitCode !== null)
+      throw new Error(`podtail did not start: ${child.stderrText()}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

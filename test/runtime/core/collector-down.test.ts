@@ -1,5 +1,16 @@
 jest.setTimeout(60_000);
-import { append, cri, logFile, sleep, startEngine, startSink, tempNode, waitFor, type Node, type Sink } from './helpers';
+import {
+  append,
+  cri,
+  logFile,
+  sleep,
+  startEngine,
+  startSink,
+  tempNode,
+  waitFor,
+  type Node,
+  type Sink,
+} from './helpers';
 import { decodeLogs } from './otlp';
 
 async function gauge(engine: { registry: import('prom-client').Registry }, name: string): Promise<number> {

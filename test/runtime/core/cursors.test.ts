@@ -1,5 +1,14 @@
 jest.setTimeout(30_000);
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { CursorStore } from '../../../runtime/src/cursor/cursor-store';
 import { append, bodies, cri, logFile, sleep, startEngine, tempNode, waitFor, type Node } from './helpers';

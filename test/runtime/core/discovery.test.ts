@@ -50,7 +50,10 @@ describe('discovery on real files', () => {
     append(c, cri('c'));
     append(d, cri('d'));
     const engine = await startEngine(node, {
-      source: { exclude: ['*/sidecar/*'], namespaces: { include: ['default', 'kube-system'], exclude: ['kube-system'] } },
+      source: {
+        exclude: ['*/sidecar/*'],
+        namespaces: { include: ['default', 'kube-system'], exclude: ['kube-system'] },
+      },
     });
     await engine.settle();
     await engine.stop();

@@ -33,7 +33,8 @@ describe('the extension contract and self-telemetry', () => {
         {
           name: 'first',
           start: async () => void events.push('start first'),
-          stop: async () => void events.push(`stop first (out has ${readOut(node).length}: 3 records and the metrics line)`),
+          stop: async () =>
+            void events.push(`stop first (out has ${readOut(node).length}: 3 records and the metrics line)`),
           ready: () => ready,
           processors: [
             {
@@ -67,7 +68,11 @@ describe('the extension contract and self-telemetry', () => {
     };
     const p = logFile(node, 'default', 'web', 'app', 3);
     append(p, cri('keep') + cri('drop me') + cri('keep too'));
-    const engine = await startEngine(node, { server: { enabled: true, host: '127.0.0.1', port: 0 } }, { extensions: make });
+    const engine = await startEngine(
+      node,
+      { server: { enabled: true, host: '127.0.0.1', port: 0 } },
+      { extensions: make },
+    );
     expect(events).toEqual(['start first', 'start second']);
     await waitFor(() => bodies(node).length === 2);
     ctx.emitter.emit({
@@ -80,7 +85,9 @@ describe('the extension contract and self-telemetry', () => {
     await ctx.exportMetrics({ resourceMetrics: [{ resource: {}, scopeMetrics: [] }] });
     ctx.failure('watch');
     ctx.failure('watch', 2);
-    expect(ctx.hostPath('/run/containerd/containerd.sock')).toBe(`${node.root}/run/containerd/containerd.sock`);
+    expect(ctx.hostPath('/run/containerd/containerd.sock')).toBe(
+      `${node.root}/run/containerd/containerd.sock`,
+    );
     await waitFor(() => bodies(node).includes('lifecycle'));
     const port = engine.serverPort!;
     expect((await get(port, '/healthz')).status).toBe(200);
@@ -98,13 +105,28 @@ describe('the extension contract and self-telemetry', () => {
     expect(metrics).toMatch(/podtail_open_files 1/);
     expect(metrics).toMatch(/podtail_lag_bytes\{namespace="default",pod="web",container="app"\} 0/);
     await engine.stop();
-    expect(events).toEqual(['start first', 'start second', 'stop second', 'stop first (out has 4: 3 records and the metrics line)', 'close drop']);
+    expect(events).toEqual([
+      'start first',
+      'start second',
+      'stop second',
+      'stop first (out has 4: 3 records and the metrics line)',
+      'close drop',
+    ]);
     const out = readOut(node);
-    expect(out.filter((r) => r.body !== 'lifecycle' && r.body !== undefined).map((r) => [r.body, r.attributes.order, r.resource.extra])).toEqual([
+    expect(
+      out
+        .filter((r) => r.body !== 'lifecycle' && r.body !== undefined)
+        .map((r) => [r.body, r.attributes.order, r.resource.extra]),
+    ).toEqual([
       ['keep', 'first,second', 'yes'],
       ['keep too', 'first,second', 'yes'],
     ]);
-    expect(origins[0]).toMatchObject({ namespace: 'default', podName: 'web', containerName: 'app', restartCount: 3 });
+    expect(origins[0]).toMatchObject({
+      namespace: 'default',
+      podName: 'web',
+      containerName: 'app',
+      restartCount: 3,
+    });
     const lines = readFileSync(node.out, 'utf8').split('\n');
     expect(lines.some((l) => l.startsWith('{"resourceMetrics":'))).toBe(true);
     // the dropped line's cursor moved: the file is fully acknowledged

@@ -20,11 +20,23 @@ export function tempNode(prefix = 'podtail-core-'): Node {
   const root = mkdtempSync(join(tmpdir(), prefix));
   const logs = join(root, 'var/log/pods');
   mkdirSync(logs, { recursive: true });
-  return { root, logs, out: join(root, 'out.ndjson'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  return {
+    root,
+    logs,
+    out: join(root, 'out.ndjson'),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
 }
 
 /** Creates the container directory and returns the path of `<n>.log`. */
-export function logFile(node: Node, ns: string, pod: string, container: string, n = 0, uid = 'uid-' + pod): string {
+export function logFile(
+  node: Node,
+  ns: string,
+  pod: string,
+  container: string,
+  n = 0,
+  uid = 'uid-' + pod,
+): string {
   const dir = join(node.logs, `${ns}_${pod}_${uid}`, container);
   mkdirSync(dir, { recursive: true });
   return join(dir, `${n}.log`);
@@ -64,7 +76,11 @@ export function config(node: Node, extra: Record<string, unknown> = {}) {
   } as PodtailConfigInput);
 }
 
-export async function startEngine(node: Node, extra: Record<string, unknown> = {}, opts: Partial<EngineOptions> = {}) {
+export async function startEngine(
+  node: Node,
+  extra: Record<string, unknown> = {},
+  opts: Partial<EngineOptions> = {},
+) {
   const engine = new Engine({ config: config(node, extra), ...opts });
   await engine.start();
   return engine;

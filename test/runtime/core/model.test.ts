@@ -25,9 +25,23 @@ type Op =
 
 const c = fc.integer({ min: 0, max: 1 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('write' as const), c, n: fc.integer({ min: 1, max: 30 }), partialEvery: fc.integer({ min: 0, max: 5 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('half' as const), c, cut: fc.integer({ min: 1, max: 60 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('rotate' as const), c, old: fc.integer({ min: 0, max: 5 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('write' as const),
+      c,
+      n: fc.integer({ min: 1, max: 30 }),
+      partialEvery: fc.integer({ min: 0, max: 5 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('half' as const), c, cut: fc.integer({ min: 1, max: 60 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('rotate' as const), c, old: fc.integer({ min: 0, max: 5 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), c }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('copytruncate' as const), c }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), c }) },

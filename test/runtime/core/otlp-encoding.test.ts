@@ -7,12 +7,22 @@ import { decodeLogs } from './otlp';
 const resA = { 'k8s.namespace.name': 'a', 'k8s.pod.name': 'p', 'k8s.container.restart_count': 3 };
 const resB = { 'k8s.namespace.name': 'b', 'k8s.pod.name': 'q', 'k8s.container.restart_count': 0 };
 
-function rec(body: PodtailRecord['body'], resource: PodtailRecord['resource'], time = '1704164645123456789'): PodtailRecord {
+function rec(
+  body: PodtailRecord['body'],
+  resource: PodtailRecord['resource'],
+  time = '1704164645123456789',
+): PodtailRecord {
   return {
     timeUnixNano: time,
     observedTimeUnixNano: '1704164646000000001',
     body,
-    attributes: { 'log.iostream': 'stdout', 'log.file.path': '/var/log/pods/x/0.log', n: -5, f: 1.5, t: true },
+    attributes: {
+      'log.iostream': 'stdout',
+      'log.file.path': '/var/log/pods/x/0.log',
+      n: -5,
+      f: 1.5,
+      t: true,
+    },
     resource,
   };
 }
@@ -20,7 +30,12 @@ function rec(body: PodtailRecord['body'], resource: PodtailRecord['resource'], t
 describe('hand-written OTLP protobuf encoding', () => {
   it('decodes with protobufjs from the upstream field numbers, grouped by resource', () => {
     const enc = new OtlpLogsEncoder();
-    const records = [rec('one', resA), rec('two ü 😀', { ...resB }), rec('three', resA), rec({ k: 'v', n: [1, 'x'] }, resB)];
+    const records = [
+      rec('one', resA),
+      rec('two ü 😀', { ...resB }),
+      rec('three', resA),
+      rec({ k: 'v', n: [1, 'x'] }, resB),
+    ];
     const decoded = decodeLogs(enc.encode(records));
     expect(decoded.map((d) => d.body)).toEqual(['one', 'three', 'two ü 😀', { k: 'v', n: [1, 'x'] }]);
     expect(decoded[0].resource).toEqual(resA);
@@ -29,7 +44,13 @@ describe('hand-written OTLP protobuf encoding', () => {
       time: '1704164645123456789',
       observed: '1704164646000000001',
       scope: 'podtail',
-      attributes: { 'log.iostream': 'stdout', 'log.file.path': '/var/log/pods/x/0.log', n: -5, f: 1.5, t: true },
+      attributes: {
+        'log.iostream': 'stdout',
+        'log.file.path': '/var/log/pods/x/0.log',
+        n: -5,
+        f: 1.5,
+        t: true,
+      },
     });
   });
 
@@ -39,7 +60,10 @@ describe('hand-written OTLP protobuf encoding', () => {
       fc.property(
         fc.array(
           fc.record({
-            body: fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ minLength: 130, maxLength: 40000 })),
+            body: fc.oneof(
+              fc.string({ unit: 'binary', maxLength: 300 }),
+              fc.string({ minLength: 130, maxLength: 40000 }),
+            ),
             time: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
           }),
           { minLength: 1, maxLength: 20 },

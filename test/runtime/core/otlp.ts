@@ -19,14 +19,18 @@ function anyValue(v: Record<string, unknown> | undefined): unknown {
   if ('boolValue' in v) return v.boolValue;
   if ('intValue' in v) return Number(v.intValue);
   if ('doubleValue' in v) return v.doubleValue;
-  if ('arrayValue' in v) return ((v.arrayValue as { values?: unknown[] }).values ?? []).map((x) => anyValue(x as Record<string, unknown>));
+  if ('arrayValue' in v)
+    return ((v.arrayValue as { values?: unknown[] }).values ?? []).map((x) =>
+      anyValue(x as Record<string, unknown>),
+    );
   if ('kvlistValue' in v) return kvs((v.kvlistValue as { values?: unknown[] }).values);
   return undefined;
 }
 
 function kvs(list: unknown[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const kv of (list ?? []) as Array<{ key: string; value?: Record<string, unknown> }>) out[kv.key] = anyValue(kv.value);
+  for (const kv of (list ?? []) as Array<{ key: string; value?: Record<string, unknown> }>)
+    out[kv.key] = anyValue(kv.value);
   return out;
 }
 

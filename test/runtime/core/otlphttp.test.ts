@@ -1,5 +1,15 @@
 jest.setTimeout(60_000);
-import { append, cri, logFile, startEngine, tempNode, waitFor, startSink, type Node, type Sink } from './helpers';
+import {
+  append,
+  cri,
+  logFile,
+  startEngine,
+  tempNode,
+  waitFor,
+  startSink,
+  type Node,
+  type Sink,
+} from './helpers';
 import { decodeLogs } from './otlp';
 import { OtlpHttpExporter, isLoopback, parseRetryAfter } from '../../../runtime/src/export/otlphttp-exporter';
 
@@ -15,7 +25,8 @@ describe('otlphttp exporter against a real local HTTP sink', () => {
     node.cleanup();
   });
 
-  const decodedAll = () => sink.requests.filter((r) => r.path === '/v1/logs').flatMap((r) => decodeLogs(r.body));
+  const decodedAll = () =>
+    sink.requests.filter((r) => r.path === '/v1/logs').flatMap((r) => decodeLogs(r.body));
 
   it('posts gzip protobuf to /v1/logs, batched by count, with the configured headers', async () => {
     const p = logFile(node, 'default', 'web', 'app', 1);
@@ -49,7 +60,10 @@ describe('otlphttp exporter against a real local HTTP sink', () => {
       'k8s.container.restart_count': 1,
       'k8s.node.name': 'node-1',
     });
-    expect(all[0].attributes).toEqual({ 'log.iostream': 'stdout', 'log.file.path': '/var/log/pods/default_web_uid-web/app/1.log' });
+    expect(all[0].attributes).toEqual({
+      'log.iostream': 'stdout',
+      'log.file.path': '/var/log/pods/default_web_uid-web/app/1.log',
+    });
     expect(all[0].time).toMatch(/^\d{19}$/);
   });
 
@@ -59,7 +73,12 @@ describe('otlphttp exporter against a real local HTTP sink', () => {
     for (let i = 0; i < 40; i++) text += cri(`${i} ${'z'.repeat(1000)}`);
     append(p, text);
     const engine = await startEngine(node, {
-      exporter: { type: 'otlphttp', endpoint: sink.url, compression: 'none', batch: { maxBytes: 8 * 1024, maxDelayMs: 5000 } },
+      exporter: {
+        type: 'otlphttp',
+        endpoint: sink.url,
+        compression: 'none',
+        batch: { maxBytes: 8 * 1024, maxDelayMs: 5000 },
+      },
     });
     await waitFor(() => decodedAll().length === 40, 10_000, 'all by bytes');
     for (const r of sink.requests) expect(r.body.length).toBeLessThan(16 * 1024);
@@ -76,9 +95,15 @@ describe('otlphttp exporter against a real local HTTP sink', () => {
     expect(isLoopback('[::1]')).toBe(true);
     expect(isLoopback('collector.monitoring.svc')).toBe(false);
     const opts = { headers: {}, timeoutMs: 1000, retry: { initialIntervalMs: 1, maxIntervalMs: 1 } };
-    expect(new OtlpHttpExporter({ ...opts, endpoint: 'http://localhost:4318', compression: 'auto' }).gzip).toBe(false);
-    expect(new OtlpHttpExporter({ ...opts, endpoint: 'http://gw:4318', compression: 'auto' }).gzip).toBe(true);
-    expect(new OtlpHttpExporter({ ...opts, endpoint: 'http://localhost:4318', compression: 'gzip' }).gzip).toBe(true);
+    expect(
+      new OtlpHttpExporter({ ...opts, endpoint: 'http://localhost:4318', compression: 'auto' }).gzip,
+    ).toBe(false);
+    expect(new OtlpHttpExporter({ ...opts, endpoint: 'http://gw:4318', compression: 'auto' }).gzip).toBe(
+      true,
+    );
+    expect(
+      new OtlpHttpExporter({ ...opts, endpoint: 'http://localhost:4318', compression: 'gzip' }).gzip,
+    ).toBe(true);
   });
 
   it('parses Retry-After in seconds and as a date', () => {

@@ -30,7 +30,9 @@ describe('CRI lines', () => {
 
   it('converts offsets to UTC to the nanosecond', () => {
     expect(cri('2024-01-02T03:04:05.000000001+02:00 stdout F x')?.time).toBe('1704157445000000001');
-    expect(cri('2024-01-01T23:30:00-01:30 stdout F x')?.time).toBe(String(Date.UTC(2024, 0, 2, 1, 0, 0) / 1000) + '000000000');
+    expect(cri('2024-01-01T23:30:00-01:30 stdout F x')?.time).toBe(
+      String(Date.UTC(2024, 0, 2, 1, 0, 0) / 1000) + '000000000',
+    );
     expect(parseRfc3339String('1970-01-01T00:00:01Z')).toBe('1000000000');
   });
 
@@ -57,8 +59,12 @@ describe('docker json-file lines', () => {
       partial: false,
       message: 'hi',
     });
-    expect(parseDockerLine('{"log":"part","stream":"stdout","time":"2024-01-02T03:04:05Z"}')?.partial).toBe(true);
-    expect(parseDockerLine('{"log":"crlf\\r\\n","stream":"stdout","time":"2024-01-02T03:04:05Z"}')?.message).toBe('crlf');
+    expect(parseDockerLine('{"log":"part","stream":"stdout","time":"2024-01-02T03:04:05Z"}')?.partial).toBe(
+      true,
+    );
+    expect(
+      parseDockerLine('{"log":"crlf\\r\\n","stream":"stdout","time":"2024-01-02T03:04:05Z"}')?.message,
+    ).toBe('crlf');
     expect(parseDockerLine('{"log":1}')).toBeUndefined();
     expect(parseDockerLine('not json')).toBeUndefined();
   });

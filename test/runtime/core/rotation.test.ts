@@ -1,7 +1,18 @@
 jest.setTimeout(30_000);
 import { renameSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { append, bodies, cri, logFile, readOut, sleep, startEngine, tempNode, waitFor, type Node } from './helpers';
+import {
+  append,
+  bodies,
+  cri,
+  logFile,
+  readOut,
+  sleep,
+  startEngine,
+  tempNode,
+  waitFor,
+  type Node,
+} from './helpers';
 
 describe('rotation by rename', () => {
   let node: Node;
@@ -19,7 +30,9 @@ describe('rotation by rename', () => {
     append(p, cri('new-file-1'));
     await waitFor(() => bodies(node).length === 4, 8000, 'four lines');
     const out = readOut(node);
-    expect(out.map((r) => r.body)).toEqual(expect.arrayContaining(['before-1', 'before-2', 'after-rename', 'new-file-1']));
+    expect(out.map((r) => r.body)).toEqual(
+      expect.arrayContaining(['before-1', 'before-2', 'after-rename', 'new-file-1']),
+    );
     const renamed = out.find((r) => r.body === 'after-rename')!;
     expect(renamed.attributes['log.file.path']).toBe('/var/log/pods/default_web_uid-web/app/0.log');
     expect(renamed.resource['k8s.pod.name']).toBe('web');

@@ -52,7 +52,7 @@ describe('SIGKILL at random points', () => {
     const writer = setInterval(write, 15);
     const seed = Number(process.env.PODTAIL_TEST_SEED ?? Date.now() % 100000);
     let rnd = seed;
-    const random = () => ((rnd = (rnd * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (rnd = (rnd * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let round = 0; round < 4; round++) {
       const child = spawnPodtail(cfg, node.root);
       children.push(child);
@@ -69,16 +69,24 @@ describe('SIGKILL at random points', () => {
     const final = spawnPodtail(cfg, node.root);
     children.push(final);
     const got = () => new Set(sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body as string)));
-    await waitFor(() => got().size >= new Set(expected).size, 60_000, `all lines (seed ${seed})`).catch(() => {
-      const r = got();
-      const miss = expected.filter((e) => !r.has(e));
-      throw new Error(`seed ${seed}: requests ${sink.requests.length}, ${miss.length} missing, e.g. ${miss.slice(0, 8).join(' ; ')}; stderr: ${children.map((c) => (c as unknown as { stderrText: () => string }).stderrText().slice(0, 1500)).join("\n=====\n")}`);
-    });
+    await waitFor(() => got().size >= new Set(expected).size, 60_000, `all lines (seed ${seed})`).catch(
+      () => {
+        const r = got();
+        const miss = expected.filter((e) => !r.has(e));
+        throw new Error(
+          `seed ${seed}: requests ${sink.requests.length}, ${miss.length} missing, e.g. ${miss.slice(0, 8).join(' ; ')}; stderr: ${children.map((c) => (c as unknown as { stderrText: () => string }).stderrText().slice(0, 1500)).join('\n=====\n')}`,
+        );
+      },
+    );
     final.kill('SIGTERM');
     expect(await exited(final)).toBe(0);
     const received = got();
     const missing = expected.filter((e) => !received.has(e));
-    expect({ seed, missing: missing.slice(0, 5), count: missing.length }).toEqual({ seed, missing: [], count: 0 });
+    expect({ seed, missing: missing.slice(0, 5), count: missing.length }).toEqual({
+      seed,
+      missing: [],
+      count: 0,
+    });
     const total = sink.requests.reduce((a, r) => a + decodeLogs(r.body).length, 0);
     // duplicates come only from unacknowledged batches at each kill (200 records each at most)
     expect(total - expected.length).toBeLessThanOrEqual(4 * 200 * 2);

@@ -1,5 +1,16 @@
 jest.setTimeout(30_000);
-import { append, bodies, cri, criTime, logFile, readOut, startEngine, tempNode, waitFor, type Node } from './helpers';
+import {
+  append,
+  bodies,
+  cri,
+  criTime,
+  logFile,
+  readOut,
+  startEngine,
+  tempNode,
+  waitFor,
+  type Node,
+} from './helpers';
 
 describe('partial lines, sizes and encodings', () => {
   let node: Node;
@@ -33,7 +44,14 @@ describe('partial lines, sizes and encodings', () => {
   it('truncates over-size records, marks and counts them, never splits them', async () => {
     const p = logFile(node, 'default', 'web', 'app');
     const piece = 'x'.repeat(800);
-    append(p, cri(piece, 'stdout', 'P') + cri(piece, 'stdout', 'P') + cri('end') + cri('small') + cri('y'.repeat(3000)));
+    append(
+      p,
+      cri(piece, 'stdout', 'P') +
+        cri(piece, 'stdout', 'P') +
+        cri('end') +
+        cri('small') +
+        cri('y'.repeat(3000)),
+    );
     const engine = await startEngine(node, { source: { maxRecordBytes: 1024 } });
     await engine.settle();
     const metrics = await engine.registry.getSingleMetricAsString('podtail_records_truncated_total');
@@ -79,7 +97,13 @@ describe('partial lines, sizes and encodings', () => {
     const malformed = await engine.registry.getSingleMetricAsString('podtail_malformed_lines_total');
     await engine.stop();
     const out = readOut(node);
-    expect(out.map((r) => r.body)).toEqual(['bad \uFFFD\uFFFD end', 'windows', '', 'not a cri line', 'docker line']);
+    expect(out.map((r) => r.body)).toEqual([
+      'bad \uFFFD\uFFFD end',
+      'windows',
+      '',
+      'not a cri line',
+      'docker line',
+    ]);
     expect(out[4].attributes['log.iostream']).toBe('stderr');
     expect(out[4].timeUnixNano).toBe('1704164645000000000');
     expect(malformed).toMatch(/podtail_malformed_lines_total 1/);

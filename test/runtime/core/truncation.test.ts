@@ -1,5 +1,13 @@
 jest.setTimeout(30_000);
-import { copyFileSync, openSync, closeSync, ftruncateSync, writeSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+  writeSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { append, bodies, cri, logFile, sleep, startEngine, tempNode, waitFor, type Node } from './helpers';
 
 describe('truncation and copytruncate', () => {
