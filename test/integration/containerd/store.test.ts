@@ -1,5 +1,6 @@
 import { containerdSchema } from '../../../runtime/src/config/containerd';
 import { ContainerStore, lifecycleRecord } from '../../../runtime/src/containerd';
+import { assertContainerdAvailable } from '../helpers/containerd';
 
 const labels = (pod: string, name: string, uid = `uid-${pod}`): Record<string, string> => ({
   'io.kubernetes.pod.name': pod,
@@ -123,5 +124,19 @@ describe('lifecycle records', () => {
       'container.image.name': 'docker.io/library/busybox:1',
       'k8s.node.name': 'node-1',
     });
+  });
+});
+
+describe('the containerd test helper', () => {
+  test('without containerd, runc or ctr on PATH it fails naming the install script', () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(() => assertContainerdAvailable()).toThrow(
+        /run scripts\/install-test-deps.sh .*\(missing: containerd, runc, ctr\)/,
+      );
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 });
