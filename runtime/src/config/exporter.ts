@@ -46,7 +46,7 @@ const otlphttpSchema = z
       .number()
       .int()
       .min(64 * 1024)
-      .default(32 * 1024 * 1024),
+      .default(16 * 1024 * 1024),
   })
   .strict();
 
@@ -60,7 +60,7 @@ const fileSchema = z
       .number()
       .int()
       .min(64 * 1024)
-      .default(32 * 1024 * 1024),
+      .default(16 * 1024 * 1024),
   })
   .strict();
 
@@ -72,7 +72,7 @@ const stdoutSchema = z
       .number()
       .int()
       .min(64 * 1024)
-      .default(32 * 1024 * 1024),
+      .default(16 * 1024 * 1024),
   })
   .strict();
 

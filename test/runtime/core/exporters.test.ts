@@ -18,7 +18,10 @@ describe('stdout exporter', () => {
     const e = new StdoutExporter(out);
     await e.exportLogs([rec, { ...rec, body: 'two' }]);
     await e.exportMetrics({ resourceMetrics: [{ scopeMetrics: [] }] });
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([rec, { ...rec, body: 'two' }, { resourceMetrics: [{ scopeMetrics: [] }] }]);
   });
 });

@@ -85,4 +85,35 @@ describe('rotation by rename', () => {
     expect([...bodies(node)].sort()).toEqual(['one', 'three (new file)', 'two (written while down)']);
     expect(bodies(node)).not.toContain('old compressed');
   });
+
+  it('completes a partial line left in a rotated file exactly once when the file is let go', async () => {
+    const p = logFile(node, 'default', 'web', 'app', 0);
+    append(p, cri('whole') + cri('half of a line', 'stdout', 'P'));
+    const engine = await startEngine(node, { source: { rotationWaitMs: 400 } });
+    await waitFor(() => bodies(node).length === 1);
+    renameSync(p, p + '.20240101-000000');
+    append(p, cri('next file'));
+    await waitFor(() => engine.stats.draining === 0 && bodies(node).length === 3, 8000, 'released');
+    await engine.stop();
+    expect([...bodies(node)].sort()).toEqual(['half of a line', 'next file', 'whole']);
+  });
+
+  it('lets a rotated file go after source.rotationWaitMs when it never reaches a quiet end, and counts rotation_stalled', async () => {
+    const p = logFile(node, 'default', 'web', 'app', 0);
+    append(p, cri('start'));
+    const engine = await startEngine(node, { source: { rotationWaitMs: 600 } });
+    await waitFor(() => bodies(node).length === 1);
+    const rotated = p + '.20240101-000000';
+    renameSync(p, rotated);
+    const writer = setInterval(() => append(rotated, cri('still writing to the old file')), 40);
+    try {
+      await waitFor(() => engine.stats.draining === 1, 5000, 'draining');
+      await waitFor(() => engine.stats.draining === 0, 8000, 'let go');
+    } finally {
+      clearInterval(writer);
+    }
+    const failures = (await engine.registry.getSingleMetric('podtail_failures_total')!.get()).values;
+    expect(failures.find((v) => v.labels.kind === 'rotation_stalled')?.value).toBeGreaterThanOrEqual(1);
+    await engine.stop();
+  });
 });
