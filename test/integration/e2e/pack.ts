@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const REPO = join(__dirname, '../../..');
@@ -24,11 +25,19 @@ export function run(
   return r.stdout;
 }
 
-/** Compiles every workspace (`tsc -b`, incremental: quick when lib/ is fresh). */
+/**
+ * Compiles every workspace (`tsc -b`, incremental: quick when lib/ is fresh). Serialised with
+ * a lock file: suites running in parallel must not write the same lib/ files at once.
+ */
 export function buildRepo(): void {
-  run(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'tsconfig.build.json'], {
-    cwd: REPO,
-  });
+  const tsc = join(REPO, 'node_modules/typescript/bin/tsc');
+  run(
+    'flock',
+    [join(tmpdir(), 'otel-tiers-build.lock'), process.execPath, tsc, '-b', 'tsconfig.build.json'],
+    {
+      cwd: REPO,
+    },
+  );
 }
 
 export interface PackResult {
