@@ -21,7 +21,8 @@ type Op =
   | { kind: 'delete'; c: number }
   | { kind: 'restart' }
   | { kind: 'crash' }
-  | { kind: 'settle' };
+  | { kind: 'settle' }
+  | { kind: 'wait'; ms: number };
 
 const c = fc.integer({ min: 0, max: 1 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -48,6 +49,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'crash' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'settle' as const }) },
+  // real time passes: the engine reads on its own (inotify, timers) between the operations
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 40 }) }) },
 );
 
 const MAX_RECORDS = 16;
@@ -155,6 +158,9 @@ async function run(ops: Op[]): Promise<void> {
           break;
         case 'settle':
           await engine.settle();
+          break;
+        case 'wait':
+          await new Promise((r) => setTimeout(r, o.ms));
           break;
       }
     }
