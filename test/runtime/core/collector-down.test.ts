@@ -86,3 +86,42 @@ describe.each([
     }
   });
 });
+
+describe('stopping while the collector is down', () => {
+  let node: Node;
+  let sink: Sink;
+  beforeEach(async () => {
+    node = tempNode();
+    sink = await startSink();
+  });
+  afterEach(async () => {
+    await sink.close();
+    node.cleanup();
+  });
+
+  it('gives up after shutdownTimeoutMs without moving cursors; the next start delivers everything', async () => {
+    let down = true;
+    sink.respond = () => (down ? { status: 503 } : { status: 200 });
+    const p = logFile(node, 'default', 'a', 'app');
+    append(p, cri('one') + cri('two'));
+    const exporter = {
+      type: 'otlphttp',
+      endpoint: sink.url,
+      shutdownTimeoutMs: 300,
+      batch: { maxDelayMs: 20 },
+      retry: { initialIntervalMs: 50, maxIntervalMs: 100 },
+    };
+    let engine = await startEngine(node, { exporter });
+    await sleep(400);
+    const t0 = Date.now();
+    await engine.stop();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(sink.requests).toHaveLength(0);
+    down = false;
+    engine = await startEngine(node, { exporter });
+    const got = () => sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body));
+    await waitFor(() => got().length >= 2, 10_000, 'delivered after restart');
+    await engine.stop();
+    expect(got()).toEqual(['one', 'two']);
+  });
+});
