@@ -1010,7 +1010,11 @@ export class Engine {
     if (truncated) {
       attributes['podtail.truncated'] = true;
       attributes['podtail.original_bytes'] = originalBytes;
+      // The over-size policy at work (RUNBOOK: PodtailBackpressureDrop): the record is shipped
+      // cut, its tail is dropped.
       this.metrics.recordsTruncated.inc();
+      this.metrics.recordsDropped.inc({ namespace: f.origin.namespace, reason: 'truncated' });
+      this.failure('backpressure_drop');
     }
     let rec: PodtailRecord | null = {
       timeUnixNano: time,

@@ -55,6 +55,8 @@ describe('partial lines, sizes and encodings', () => {
     const engine = await startEngine(node, { source: { maxRecordBytes: 1024 } });
     await engine.settle();
     const metrics = await engine.registry.getSingleMetricAsString('podtail_records_truncated_total');
+    const dropped = await engine.registry.getSingleMetricAsString('podtail_records_dropped_total');
+    const failures = await engine.registry.getSingleMetricAsString('podtail_failures_total');
     await engine.stop();
     const out = readOut(node);
     expect(out).toHaveLength(3);
@@ -64,6 +66,8 @@ describe('partial lines, sizes and encodings', () => {
     expect(out[1].attributes['podtail.truncated']).toBeUndefined();
     expect(out[2].body).toBe('y'.repeat(1024));
     expect(metrics).toMatch(/podtail_records_truncated_total 2/);
+    expect(dropped).toMatch(/podtail_records_dropped_total\{namespace="default",reason="truncated"\} 2/);
+    expect(failures).toMatch(/podtail_failures_total\{kind="backpressure_drop"\} 2/);
   });
 
   it('completes a partial line left at shutdown exactly once', async () => {
