@@ -126,7 +126,10 @@ export class Engine {
     this.exporter =
       opts.exporter ??
       createExporter(config.exporter, {
-        attemptFailed: (reason) => this.metrics?.exportFailures.inc({ reason }),
+        attemptFailed: (reason) => {
+          this.metrics?.exportFailures.inc({ reason });
+          this.setDegraded('export', true);
+        },
       });
     this.context = {
       config,
@@ -159,6 +162,7 @@ export class Engine {
       this.server = new TelemetryServer(this.registry, {
         healthy: () => this.started && !this.dead,
         notReady: () => this.notReady(),
+        degraded: () => [...this.degradedNow],
       });
       const port = await this.server.listen(this.config.server.host, this.config.server.port);
       this.log.info('telemetry server listening', { host: this.config.server.host, port });
@@ -741,7 +745,6 @@ export class Engine {
     for (;;) {
       if (this.backpressured()) {
         this.pausedForBackpressure = true;
-        this.metrics.degraded.set({ component: 'export' }, 1);
         return;
       }
       const it = this.dirty.values().next();
@@ -1135,9 +1138,9 @@ export class Engine {
       this.queue.shift();
       this.inFlight -= b.readBytes;
       this.metrics.inFlightBytes.set(this.inFlight);
+      this.setDegraded('export', false);
       if (this.pausedForBackpressure && !this.backpressured()) {
         this.pausedForBackpressure = false;
-        this.metrics.degraded.set({ component: 'export' }, 0);
         this.schedulePump();
       }
     }
@@ -1184,15 +1187,25 @@ export class Engine {
   private persistCursors(): void {
     try {
       this.cursors.persist();
-      this.metrics.degraded.set({ component: 'cursors' }, 0);
+      this.setDegraded('cursors', false);
     } catch (e) {
       this.failure('cursor_write_failed');
-      this.metrics.degraded.set({ component: 'cursors' }, 1);
+      this.setDegraded('cursors', true);
       this.log.error('cannot write cursors', { directory: this.cursors.directory, error: String(e) });
     }
   }
 
   // ---------------------------------------------------------------- telemetry
+
+  /** Core components that cannot do their job fully: `export` (failing), `cursors` (not written). */
+  private readonly degradedNow = new Set<string>();
+
+  private setDegraded(component: 'export' | 'cursors', on: boolean): void {
+    if (on === this.degradedNow.has(component)) return;
+    if (on) this.degradedNow.add(component);
+    else this.degradedNow.delete(component);
+    this.metrics.degraded.set({ component }, on ? 1 : 0);
+  }
 
   private updateFileGauges(): void {
     this.metrics.openFiles.set(this.openCount);

@@ -7,6 +7,8 @@ export interface HealthSource {
   healthy(): boolean;
   /** Names of the parts not ready (empty: ready). */
   notReady(): string[];
+  /** Parts working but degraded (listed by `/readyz`, which stays 200 for them). */
+  degraded?(): string[];
 }
 
 /** `/metrics` (Prometheus text), `/healthz`, `/readyz`. */
@@ -44,8 +46,12 @@ export class TelemetryServer {
         res.end(ok ? 'ok\n' : 'stopped\n');
       } else if (url === '/readyz') {
         const missing = this.health.notReady();
+        const degraded = this.health.degraded?.() ?? [];
         res.writeHead(missing.length ? 503 : 200, { 'content-type': 'text/plain' });
-        res.end(missing.length ? `not ready: ${missing.join(', ')}\n` : 'ready\n');
+        res.end(
+          (missing.length ? `not ready: ${missing.join(', ')}\n` : 'ready\n') +
+            (degraded.length ? `degraded: ${degraded.join(', ')}\n` : ''),
+        );
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' });
         res.end('not found: try /metrics, /healthz or /readyz\n');

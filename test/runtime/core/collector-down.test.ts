@@ -73,6 +73,10 @@ describe.each([
     const degraded = (await engine.registry.getSingleMetric('podtail_degraded')!.get()).values;
     expect(degraded.find((v) => v.labels.component === 'export')?.value).toBe(1);
     down = false;
+    await waitFor(() => sink.requests.length > 0, 10_000, 'first delivery');
+    await waitFor(() => engine.stats.inFlightBytes === 0 || sink.requests.length > 2, 10_000, 'progress');
+    const after = (await engine.registry.getSingleMetric('podtail_degraded')!.get()).values;
+    expect(after.find((v) => v.labels.component === 'export')?.value).toBe(0);
     const got = () => sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body as string));
     await waitFor(() => got().length >= expected.length, 30_000, 'catch-up');
     clearInterval(sampler);
