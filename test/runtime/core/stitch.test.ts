@@ -112,4 +112,18 @@ describe('partial lines, sizes and encodings', () => {
     expect(out[4].timeUnixNano).toBe('1704164645000000000');
     expect(malformed).toMatch(/podtail_malformed_lines_total 1/);
   });
+
+  it('stitches docker json-file partial lines (split at 16 KiB by docker) per stream', async () => {
+    const p = logFile(node, 'default', 'web', 'app');
+    const t = '2024-01-02T03:04:05.000000001Z';
+    const j = (log: string, stream: string) => JSON.stringify({ log, stream, time: t }) + '\n';
+    append(p, j('first half, ', 'stdout') + j('err line\n', 'stderr') + j('second half\n', 'stdout'));
+    const engine = await startEngine(node, { source: { format: 'docker' } });
+    await engine.settle();
+    await engine.stop();
+    expect(readOut(node).map((r) => [r.attributes['log.iostream'], r.body, r.timeUnixNano])).toEqual([
+      ['stderr', 'err line', '1704164645000000001'],
+      ['stdout', 'first half, second half', '1704164645000000001'],
+    ]);
+  });
 });
