@@ -26,6 +26,7 @@ const project = (name, testTimeout) => ({
 
 /** @type {import('jest').Config} */
 module.exports = {
+  globalSetup: '<rootDir>/scripts/jest-global-setup.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   projects: [
     project('constructs', 30000),

@@ -59,7 +59,8 @@ export function validateManifest(m: Manifest): void {
   if (crd) {
     let validate = crdValidators.get(key);
     if (!validate) crdValidators.set(key, (validate = crdValidator(...crd)));
-    if (!validate(m)) throw new Error(`${m.kind}/${m.metadata.name}: ${describeErrors(validate.errors)}`);
+    const valid: boolean = validate(m as unknown);
+    if (!valid) throw new Error(`${m.kind}/${m.metadata.name}: ${describeErrors(validate.errors)}`);
     return;
   }
   const Model = MODELS[key];

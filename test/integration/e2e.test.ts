@@ -9,7 +9,7 @@ import { startSink, type Sink } from '../runtime/core/helpers';
 import { decodeLogs, type DecodedRecord } from '../runtime/core/otlp';
 import { podLabels, startContainerd, type ContainerdHandle } from './helpers/containerd';
 import { podtailConfigText, type Manifest } from './e2e/manifests';
-import { buildRepo, REPO } from './e2e/pack';
+import { REPO } from './e2e/pack';
 import { freePort, spawnPodtail, until, type PodtailChild } from './e2e/podtail-child';
 
 /**
@@ -47,7 +47,6 @@ describe('end to end: synthesized config -> podtail CLI -> containerd + /var/log
     `${new Date().toISOString().replace('Z', '000000Z')} ${stream} ${tag} ${msg}\n`;
 
   beforeAll(async () => {
-    buildRepo();
     node = mkdtempSync(join(tmpdir(), 'otel-tiers-e2e-'));
     mkdirSync(join(node, 'var/log/pods'), { recursive: true });
     sink = await startSink();

@@ -30,7 +30,7 @@ import { startSink, type Sink } from '../runtime/core/helpers';
 import { instructions } from './e2e/dockerfile';
 import { replayDockerfile, type ReplayedImage } from './e2e/image-replay';
 import { findObject, podtailConfigText, type Manifest } from './e2e/manifests';
-import { buildRepo, REPO } from './e2e/pack';
+import { REPO } from './e2e/pack';
 
 const PODTAIL_VERSION = (
   JSON.parse(readFileSync(join(REPO, 'runtime/package.json'), 'utf8')) as { version: string }
@@ -54,7 +54,6 @@ describe('podtail image (runtime/Dockerfile), replayed without docker', () => {
   let entrypoint: string[];
 
   beforeAll(() => {
-    buildRepo();
     work = mkdtempSync(join(tmpdir(), 'podtail-image-'));
     chmodSync(work, 0o755);
     image = replayDockerfile(work);

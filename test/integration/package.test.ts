@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { buildRepo, npmPack, run, tarEntries, type PackResult } from './e2e/pack';
+import { npmPack, run, tarEntries, type PackResult } from './e2e/pack';
 import {
   findObject,
   podtailConfigText,
@@ -22,7 +22,6 @@ describe('shared-library use: npm pack, install into a scratch app, synthesize',
   let podtail: PackResult;
 
   beforeAll(() => {
-    buildRepo();
     work = mkdtempSync(join(tmpdir(), 'otel-tiers-pack-'));
     lib = npmPack(work);
     podtail = npmPack(work, 'podtail');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, buildPolicies, FIXTURES } from './helpers';
+import { BIN, FIXTURES } from './helpers';
 
 function run(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30000 });
@@ -11,7 +11,6 @@ function run(...args: string[]) {
 
 let tmp: string;
 beforeAll(() => {
-  buildPolicies();
   tmp = mkdtempSync(join(tmpdir(), 'policies-cli-'));
 });
 afterAll(() => {

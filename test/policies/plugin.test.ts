@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { buildPolicies, POLICIES_DIR, REPO } from './helpers';
+import { POLICIES_DIR, REPO } from './helpers';
 
 // A scratch cdk8s app: one chart with a Deployment whose image comes from $IMAGE.
 const APP = `
@@ -89,7 +89,6 @@ function synth(image: string, properties?: unknown) {
 }
 
 beforeAll(() => {
-  buildPolicies();
   dir = mkdtempSync(join(tmpdir(), 'policies-plugin-'));
   writeFileSync(join(dir, 'app.js'), APP);
 });

@@ -1,13 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { review } from '@otel-tiers/policies';
-import { BIN, buildPolicies, FIXTURES } from './helpers';
+import { BIN, FIXTURES } from './helpers';
 
 const dir = (name: string) => join(FIXTURES, 'review', name);
 const run = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 30000 });
-
-beforeAll(() => buildPolicies());
 
 describe('review: what changed between two synth outputs', () => {
   it('finds RBAC added, hostPaths added or made writable, capabilities added, images changed, alerts removed', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import { evaluate, formatTable, loadManifests } from '@otel-tiers/policies';
-import { AlertRules, ReferenceStack, Rendering, TierMonitors } from '../../../constructs/src';
+import { ReferenceStack, Rendering } from '../../../constructs/src';
 import { crdValidator, describeErrors } from './crd-validator';
 
 type Manifest = {
@@ -24,8 +24,8 @@ const validators = {
 
 function synthStack(rendering?: Rendering): Manifest[] {
   const app = Testing.app();
-  const stack = new ReferenceStack(app, 'stack', { rendering, addons: [new TierMonitors()] });
-  new AlertRules(stack, 'alerts');
+  // The default stack includes the alert rules and the TierMonitors addon.
+  const stack = new ReferenceStack(app, 'stack', { rendering });
   return Testing.synth(stack) as Manifest[];
 }
 

@@ -1,5 +1,4 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const REPO = join(__dirname, '../../..');
@@ -23,21 +22,6 @@ export function run(
     );
   }
   return r.stdout;
-}
-
-/**
- * Compiles every workspace (`tsc -b`, incremental: quick when lib/ is fresh). Serialised with
- * a lock file: suites running in parallel must not write the same lib/ files at once.
- */
-export function buildRepo(): void {
-  const tsc = join(REPO, 'node_modules/typescript/bin/tsc');
-  run(
-    'flock',
-    [join(tmpdir(), 'otel-tiers-build.lock'), process.execPath, tsc, '-b', 'tsconfig.build.json'],
-    {
-      cwd: REPO,
-    },
-  );
 }
 
 export interface PackResult {

@@ -1,21 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 const repo = join(__dirname, '../../..');
-
-/** Builds the runtime package (incremental: quick when up to date) so children run current code. */
-export function buildRuntime(): void {
-  execFileSync(
-    process.execPath,
-    [join(repo, 'node_modules/typescript/bin/tsc'), '-b', join(repo, 'runtime')],
-    {
-      cwd: repo,
-      stdio: 'inherit',
-    },
-  );
-}
 
 /** Runs the built podtail as a real child process (`podtail run --config ... --host-root ...`). */
 export function spawnPodtail(

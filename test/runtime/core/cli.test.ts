@@ -2,7 +2,7 @@ jest.setTimeout(60_000);
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildRuntime, exited, spawnPodtail, started, writeConfig } from './child';
+import { exited, spawnPodtail, started, writeConfig } from './child';
 import { append, cri, logFile, readOut, tempNode, waitFor, type Node } from './helpers';
 
 const run = promisify(execFile);
@@ -20,7 +20,6 @@ async function podtail(args: string[]): Promise<{ code: number; stdout: string; 
 
 describe('podtail CLI', () => {
   let node: Node;
-  beforeAll(() => buildRuntime());
   beforeEach(() => (node = tempNode()));
   afterEach(() => node.cleanup());
 

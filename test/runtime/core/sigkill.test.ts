@@ -3,13 +3,12 @@ import { renameSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { append, cri, logFile, sleep, startSink, tempNode, waitFor, type Node, type Sink } from './helpers';
 import { decodeLogs } from './otlp';
-import { buildRuntime, exited, spawnPodtail, started, writeConfig } from './child';
+import { exited, spawnPodtail, started, writeConfig } from './child';
 
 describe('SIGKILL at random points', () => {
   let node: Node;
   let sink: Sink;
   const children: ChildProcess[] = [];
-  beforeAll(() => buildRuntime());
   beforeEach(async () => {
     node = tempNode();
     sink = await startSink();
