@@ -4,3 +4,4 @@ export * from './collector-config';
 export * from './workload';
 export * from './rendering';
 export * from './tier-addon';
+export * from './security-context';

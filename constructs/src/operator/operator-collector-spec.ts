@@ -1,4 +1,5 @@
 import type { CollectorWorkloadModel, KubeContainer, KubeProbe } from '../model';
+import { nonRootSecurityContext, TARGET_ALLOCATOR_UID } from '../model/security-context';
 import type { ResolvedOperatorRenderingProps } from './operator-rendering-props';
 
 /** JSON of an `OpenTelemetryCollector` (opentelemetry.io/v1beta1) `spec`, as the CRD spells it. */
@@ -16,16 +17,7 @@ export const MODEL_CONFIG_VOLUME = 'collector-config';
  * Security settings of the Target Allocator container and pod (the model carries none for
  * it): the same non-root, read-only, no-capability profile the plain renderer gives it.
  */
-export const TARGET_ALLOCATOR_SECURITY_CONTEXT = {
-  runAsUser: 65532,
-  runAsGroup: 65532,
-  runAsNonRoot: true,
-  readOnlyRootFilesystem: true,
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-} as const;
+export const TARGET_ALLOCATOR_SECURITY_CONTEXT = nonRootSecurityContext(TARGET_ALLOCATOR_UID);
 export const TARGET_ALLOCATOR_POD_SECURITY_CONTEXT = {
   runAsNonRoot: true,
   seccompProfile: { type: 'RuntimeDefault' },

@@ -2,6 +2,7 @@ import { ConfigError, validateConfig, type PodtailConfigInput } from 'podtail/co
 import { stringify } from 'yaml';
 import type { ComponentNeeds } from '../model/component';
 import type { KubeContainer, KubeResources, KubeVolume, PolicyRule } from '../model/kube-types';
+import { hostReaderSecurityContext } from '../model/security-context';
 
 /** Settings of podtail a user may change; the tier sets nodeName, exporter endpoint and host paths. */
 export type PodtailSettings = Omit<PodtailConfigInput, 'nodeName' | 'hostRoot' | 'exporter'> & {
@@ -123,16 +124,7 @@ export function buildPodtailSidecar(input: PodtailSidecarInput): PodtailSidecarM
     ],
     resources: input.resources,
     // Log files under /var/log/pods are root-owned 0640: root with only DAC_READ_SEARCH.
-    securityContext: {
-      runAsUser: 0,
-      runAsGroup: 0,
-      runAsNonRoot: false,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'], add: ['DAC_READ_SEARCH'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: hostReaderSecurityContext(true),
     livenessProbe: probe('/healthz'),
     readinessProbe: probe('/readyz'),
   };

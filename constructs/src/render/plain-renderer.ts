@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { KubeContainer, PolicyRule } from '../model/kube-types';
 import { Rendering, type IWorkloadRenderer } from '../model/rendering';
+import { nonRootSecurityContext, TARGET_ALLOCATOR_UID } from '../model/security-context';
 import type { CollectorWorkloadModel, IdentityModel, TargetAllocatorModel } from '../model/workload';
 
 /** Key of the collector config in its ConfigMap, mounted at /conf. */
@@ -243,16 +244,7 @@ function renderTargetAllocator(
               ports: [{ name: 'http', containerPort: ta.port, protocol: 'TCP' }],
               volumeMounts: [{ name: 'ta-config', mountPath: '/conf', readOnly: true }],
               resources: ta.resources,
-              securityContext: {
-                runAsUser: 65532,
-                runAsGroup: 65532,
-                runAsNonRoot: true,
-                readOnlyRootFilesystem: true,
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
-              },
+              securityContext: nonRootSecurityContext(TARGET_ALLOCATOR_UID),
               livenessProbe: { httpGet: { path: '/livez', port: ta.port }, periodSeconds: 10 },
               readinessProbe: { httpGet: { path: '/readyz', port: ta.port }, periodSeconds: 5 },
             },

@@ -17,6 +17,7 @@ import type {
   PolicyRule,
 } from '../model/kube-types';
 import { Rendering } from '../model/rendering';
+import { hostReaderSecurityContext, nonRootSecurityContext } from '../model/security-context';
 import type { ITierAddon, TierInfo } from '../model/tier-addon';
 import type {
   AutoscalingModel,
@@ -255,29 +256,9 @@ export abstract class CollectorTier extends Construct implements TierInfo {
     if (!hc) throw new Error(`${this.owner}: no health_check extension; add Extensions.healthCheck()`);
     const readsRoot = comps.some((c) => c.needs.readsRootOwnedFiles);
     const writesHost = [...hostMounts.values()].some((m) => m.readOnly === false);
+    // Root-owned log files or hostPath state: uid 0 with every capability dropped but what reading needs.
     const securityContext: KubeSecurityContext =
-      readsRoot || writesHost
-        ? {
-            // Root-owned log files or hostPath state: uid 0 with every capability dropped but what reading needs.
-            runAsUser: 0,
-            runAsGroup: 0,
-            runAsNonRoot: false,
-            readOnlyRootFilesystem: true,
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            capabilities: { drop: ['ALL'], ...(readsRoot ? { add: ['DAC_READ_SEARCH'] } : {}) },
-            seccompProfile: { type: 'RuntimeDefault' },
-          }
-        : {
-            runAsUser: COLLECTOR_UID,
-            runAsGroup: COLLECTOR_UID,
-            runAsNonRoot: true,
-            readOnlyRootFilesystem: true,
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            capabilities: { drop: ['ALL'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          };
+      readsRoot || writesHost ? hostReaderSecurityContext(readsRoot) : nonRootSecurityContext(COLLECTOR_UID);
 
     const clusterRules: PolicyRule[] = mergeRules(
       this.owner,
