@@ -33,6 +33,24 @@ describe('review: what changed between two synth outputs', () => {
     expect(d.escalations).toBe(5);
   });
 
+  it('finds a pod given host networking, root, privileged mode, privilege escalation, a writable root and all capabilities', () => {
+    const d = review(dir('base'), dir('head-privileges'));
+    expect(d.privilegesAdded.map((p) => `${p.workload} ${p.container} ${p.privilege}`).sort()).toEqual([
+      'Deployment/monitoring/cluster-agent (pod) hostNetwork',
+      'Deployment/monitoring/cluster-agent collector allowPrivilegeEscalation',
+      'Deployment/monitoring/cluster-agent collector capabilities not dropped (no drop: ALL)',
+      'Deployment/monitoring/cluster-agent collector privileged',
+      'Deployment/monitoring/cluster-agent collector root',
+      'Deployment/monitoring/cluster-agent collector writable root filesystem',
+    ]);
+    expect(d.rbacAdded).toEqual([]);
+    expect(d.hostPaths).toEqual([]);
+    expect(d.escalations).toBe(6);
+    const r = run('review', dir('base'), dir('head-privileges'));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('| `Deployment/monitoring/cluster-agent` | collector | privileged |');
+  });
+
   it('the same output twice has nothing to review', () => {
     const d = review(dir('base'), dir('base'));
     expect(d.escalations).toBe(0);
