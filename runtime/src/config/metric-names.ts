@@ -12,6 +12,8 @@ export const PODTAIL_METRICS = {
   bytesRead: 'podtail_bytes_read_total',
   /** Counter: records the exporter had acknowledged. */
   recordsExported: 'podtail_records_exported_total',
+  /** Counter: payload bytes the exporter had acknowledged (request bodies as sent, or bytes written). */
+  bytesExported: 'podtail_bytes_exported_total',
   /** Counter: export requests that failed (label `reason`: status code or error class). */
   exportFailures: 'podtail_export_failures_total',
   /** Counter, labels `namespace`, `reason`: records dropped on purpose (egress limit, over-size). */

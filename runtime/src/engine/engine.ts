@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Registry } from 'prom-client';
-import type { FailureKind } from '../config/failure-kinds';
+import { FAILURE_KINDS, type FailureKind } from '../config/failure-kinds';
 import type { PodtailConfig } from '../config/schema';
 import { CursorStore, type CursorEntry } from '../cursor/cursor-store';
 import { DirWatcher } from '../discover/dir-watcher';
@@ -9,7 +9,7 @@ import { PathFilter } from '../discover/glob';
 import { originFromRelative } from '../discover/path-info';
 import { DirListCache, scanLogRoot, type FoundFile, type RotatedFile } from '../discover/scanner';
 import { createExporter } from '../export/create-exporter';
-import type { Exporter } from '../export/exporter';
+import type { ExportOutcome, Exporter } from '../export/exporter';
 import { createExtensions } from '../extensions';
 import type { Logger, PodtailContext, PodtailExtension } from '../pipeline/extension';
 import type { PodtailRecord, RecordProcessor } from '../pipeline/record';
@@ -21,6 +21,7 @@ import { fingerprintFd, headMatches, type Fingerprint } from '../tail/fingerprin
 import { TailedFile } from '../tail/tailed-file';
 import { silentLogger } from '../telemetry/logger';
 import { createCoreMetrics, failuresCounter, type CoreMetrics } from '../telemetry/metrics';
+import { RateLimitedLog } from '../telemetry/rate-limited-log';
 import { TelemetryServer } from '../telemetry/server';
 import { Batch } from './batch';
 
@@ -33,6 +34,8 @@ export interface EngineOptions {
   readonly extensions?: (ctx: PodtailContext) => PodtailExtension[];
   /** Replaces the configured exporter (tests, benchmarks). */
   readonly exporter?: Exporter;
+  /** At most one log line per failure kind (and per export failure reason) this often; 10 s by default. */
+  readonly failureLogIntervalMs?: number;
 }
 
 /** Read buffer size: big chunks keep syscalls and per-chunk work off the per-line cost. */
@@ -46,6 +49,8 @@ const RECORD_OVERHEAD = 160;
 /** Time slice of one read pump turn before yielding to I/O. */
 const PUMP_SLICE_MS = 20;
 const SHUTDOWN_TIMEOUT_MS = 30_000;
+const FAILURE_LOG_INTERVAL_MS = 10_000;
+const FAILURE_SUMMARY = new Map<string, string>(FAILURE_KINDS.map((k) => [k.kind, k.summary]));
 
 const STREAMS = ['stdout', 'stderr'] as const;
 
@@ -63,6 +68,8 @@ export class Engine {
   private readonly extensions: PodtailExtension[];
   private readonly processors: RecordProcessor[];
   private readonly failures;
+  private readonly failureLog: RateLimitedLog<FailureKind>;
+  private readonly exportFailureLog: RateLimitedLog;
   private metrics!: CoreMetrics;
   private readonly cursors: CursorStore;
   private readonly filter: PathFilter;
@@ -111,6 +118,8 @@ export class Engine {
     this.log = opts.log ?? silentLogger;
     this.registry = opts.registry ?? new Registry();
     this.failures = failuresCounter(this.registry);
+    this.failureLog = new RateLimitedLog(opts.failureLogIntervalMs ?? FAILURE_LOG_INTERVAL_MS);
+    this.exportFailureLog = new RateLimitedLog(opts.failureLogIntervalMs ?? FAILURE_LOG_INTERVAL_MS);
     this.rootReal = this.hostPath(config.source.root);
     this.rootNode = config.source.root;
     this.cursors = new CursorStore(this.hostPath(config.cursors.directory));
@@ -126,9 +135,12 @@ export class Engine {
     this.exporter =
       opts.exporter ??
       createExporter(config.exporter, {
-        attemptFailed: (reason) => {
+        attemptFailed: (reason, hint) => {
           this.metrics?.exportFailures.inc({ reason });
           this.setDegraded('export', true);
+          this.exportFailureLog.note(reason, 1, (count) =>
+            this.log.warn('export failed; retrying', { reason, count, hint: hint ?? '' }),
+          );
         },
       });
     this.context = {
@@ -151,8 +163,15 @@ export class Engine {
     return root ? join(root, p) : p;
   }
 
+  /**
+   * Counts a failure and logs it: at most one line per kind per interval, carrying the count
+   * since the last line (`kubectl logs | grep <kind>` finds it).
+   */
   failure(kind: FailureKind, count = 1): void {
     this.failures.inc({ kind }, count);
+    this.failureLog.note(kind, count, (n) =>
+      this.log.warn(`podtail failure: ${kind}`, { kind, count: n, summary: FAILURE_SUMMARY.get(kind) ?? '' }),
+    );
   }
 
   /** Starts extensions, the telemetry server, discovery and the export loop. */
@@ -1109,21 +1128,7 @@ export class Engine {
       try {
         if (b.records.length) {
           const outcome = await this.exporter.exportLogs(b.records, this.abort.signal);
-          if (outcome.kind === 'rejected') {
-            this.log.error('exporter rejected a batch; its records are dropped', {
-              reason: outcome.reason,
-              records: b.records.length,
-            });
-            const byNs = new Map<string, number>();
-            for (const r of b.records) {
-              const ns = String(r.resource['k8s.namespace.name'] ?? '');
-              byNs.set(ns, (byNs.get(ns) ?? 0) + 1);
-            }
-            for (const [namespace, n] of byNs)
-              this.metrics.recordsDropped.inc({ namespace, reason: 'rejected' }, n);
-          } else {
-            this.metrics.recordsExported.inc(b.records.length);
-          }
+          this.countOutcome(b.records, outcome);
         }
       } catch (e) {
         this.sending = false;
@@ -1145,6 +1150,56 @@ export class Engine {
       }
     }
     this.notifyIdle();
+  }
+
+  /** Self-telemetry for an export outcome: exported, dropped (refused by the receiver), bytes. */
+  private countOutcome(records: readonly PodtailRecord[], outcome: ExportOutcome): void {
+    if (outcome.kind === 'rejected') {
+      this.log.error('exporter rejected a batch; its records are dropped', {
+        reason: outcome.reason,
+        records: records.length,
+      });
+      this.countRejected(records);
+      return;
+    }
+    this.metrics.bytesExported.inc(outcome.bytes ?? 0);
+    const dropped = outcome.dropped ?? [];
+    const partial = outcome.partialRejected ?? 0;
+    this.metrics.recordsExported.inc(Math.max(0, records.length - dropped.length - partial));
+    if (dropped.length) {
+      for (const d of dropped) {
+        this.log.error('the collector refused a record on its own; it is dropped', {
+          reason: d.reason,
+          namespace: String(d.record.resource['k8s.namespace.name'] ?? ''),
+          path: String(d.record.attributes['log.file.path'] ?? ''),
+          bodyBytes: typeof d.record.body === 'string' ? Buffer.byteLength(d.record.body) : undefined,
+        });
+      }
+      this.countRejected(dropped.map((d) => d.record));
+    }
+    if (partial) {
+      // The collector accepted the request but says it rejected some records (OTLP
+      // partial_success): which ones it does not say, so they count without a namespace.
+      this.log.error('the collector rejected records of an accepted request (partial success)', {
+        rejected: partial,
+        message: outcome.partialMessage ?? '',
+      });
+      this.metrics.recordsDropped.inc({ namespace: '', reason: 'rejected' }, partial);
+      this.failure('backpressure_drop', partial);
+    } else if (outcome.partialMessage) {
+      this.log.warn('the collector accepted the records with a warning', { message: outcome.partialMessage });
+    }
+  }
+
+  /** Records refused by the receiver: `records_dropped_total{reason="rejected"}` and `backpressure_drop`. */
+  private countRejected(records: readonly PodtailRecord[]): void {
+    const byNs = new Map<string, number>();
+    for (const r of records) {
+      const ns = String(r.resource['k8s.namespace.name'] ?? '');
+      byNs.set(ns, (byNs.get(ns) ?? 0) + 1);
+    }
+    for (const [namespace, n] of byNs) this.metrics.recordsDropped.inc({ namespace, reason: 'rejected' }, n);
+    this.failure('backpressure_drop', records.length);
   }
 
   private notifyIdle(): void {

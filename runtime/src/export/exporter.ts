@@ -1,15 +1,35 @@
 import type { PodtailRecord } from '../pipeline/record';
 
+/** A record the receiver refused on its own (after splitting), dropped and counted. */
+export interface DroppedRecord {
+  readonly record: PodtailRecord;
+  /** Why, e.g. `HTTP 413: ...`. */
+  readonly reason: string;
+}
+
 /** What became of an export request. */
 export type ExportOutcome =
-  | { readonly kind: 'acked' }
-  /** The receiver refused the data as invalid (not retryable); it is dropped and counted. */
+  | {
+      readonly kind: 'acked';
+      /** Payload bytes the receiver acknowledged (as sent on the wire). */
+      readonly bytes?: number;
+      /** Records refused one by one (HTTP 400/413 down to a single record); the rest was acked. */
+      readonly dropped?: readonly DroppedRecord[];
+      /** Records the receiver reported as rejected in an OTLP `partial_success`. */
+      readonly partialRejected?: number;
+      /** The receiver's `partial_success.error_message`, if any. */
+      readonly partialMessage?: string;
+    }
+  /** The receiver refused the whole batch as invalid (not retryable); it is dropped and counted. */
   | { readonly kind: 'rejected'; readonly reason: string };
 
 /** Observers the engine passes to exporters for self-telemetry. */
 export interface ExportObserver {
-  /** An attempt failed; `reason` is a status code or an error class. */
-  attemptFailed(reason: string): void;
+  /**
+   * An attempt failed and will be retried; `reason` is a status code or an error class,
+   * `hint` says what it means and how to fix it.
+   */
+  attemptFailed(reason: string, hint?: string): void;
 }
 
 /**

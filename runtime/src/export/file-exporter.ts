@@ -20,7 +20,7 @@ export class FileExporter implements Exporter {
     let text = '';
     for (const r of records) text += recordToJson(r) + '\n';
     this.write(text);
-    return { kind: 'acked' };
+    return { kind: 'acked', bytes: Buffer.byteLength(text) };
   }
 
   async exportMetrics(request: { resourceMetrics: unknown[] }): Promise<void> {

@@ -10,7 +10,7 @@ export class StdoutExporter implements Exporter {
     let text = '';
     for (const r of records) text += recordToJson(r) + '\n';
     await this.write(text);
-    return { kind: 'acked' };
+    return { kind: 'acked', bytes: Buffer.byteLength(text) };
   }
 
   async exportMetrics(request: { resourceMetrics: unknown[] }): Promise<void> {

@@ -44,6 +44,11 @@ export function createCoreMetrics(registry: Registry, collectFiles: () => void) 
       PODTAIL_METRICS.recordsExported,
       'Records the exporter had acknowledged',
     ),
+    bytesExported: counter(
+      registry,
+      PODTAIL_METRICS.bytesExported,
+      'Payload bytes the exporter had acknowledged (as sent)',
+    ),
     exportFailures: counter(registry, PODTAIL_METRICS.exportFailures, 'Failed export attempts', ['reason']),
     recordsDropped: counter(registry, PODTAIL_METRICS.recordsDropped, 'Records dropped on purpose', [
       'namespace',
