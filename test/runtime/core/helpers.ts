@@ -120,8 +120,14 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A local OTLP/HTTP sink: records every request; `respond` decides the status. */
 export interface Sink {
   url: string;
-  requests: Array<{ path: string; headers: http.IncomingHttpHeaders; body: Buffer }>;
-  respond: (path: string) => { status: number; headers?: Record<string, string> };
+  /** Acknowledged (2xx) requests, bodies decompressed; `wireBytes` is the body as received. */
+  requests: Array<{ path: string; headers: http.IncomingHttpHeaders; body: Buffer; wireBytes: number }>;
+  /** Every request, whatever the answer. */
+  attempts: Array<{ path: string; status: number }>;
+  respond: (
+    path: string,
+    body: Buffer,
+  ) => { status: number; headers?: Record<string, string>; body?: Buffer | string };
   close(): Promise<void>;
 }
 
@@ -129,6 +135,7 @@ export async function startSink(): Promise<Sink> {
   const sink: Sink = {
     url: '',
     requests: [],
+    attempts: [],
     respond: () => ({ status: 200 }),
     close: async () => undefined,
   };
@@ -137,13 +144,14 @@ export async function startSink(): Promise<Sink> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const r = sink.respond(req.url ?? '');
-      if (r.status === 200) {
-        const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
-        sink.requests.push({ path: req.url ?? '', headers: req.headers, body });
+      const body = req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw;
+      const r = sink.respond(req.url ?? '', body);
+      sink.attempts.push({ path: req.url ?? '', status: r.status });
+      if (r.status >= 200 && r.status < 300) {
+        sink.requests.push({ path: req.url ?? '', headers: req.headers, body, wireBytes: raw.length });
       }
       res.writeHead(r.status, { 'content-type': 'application/x-protobuf', ...(r.headers ?? {}) });
-      res.end();
+      res.end(r.body);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
