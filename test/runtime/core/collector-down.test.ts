@@ -129,3 +129,61 @@ describe('stopping while the collector is down', () => {
     expect(got()).toEqual(['one', 'two']);
   });
 });
+
+describe('lag while the collector is down', () => {
+  let node: Node;
+  let sink: Sink;
+  beforeEach(async () => {
+    node = tempNode();
+    sink = await startSink();
+  });
+  afterEach(async () => {
+    await sink.close();
+    node.cleanup();
+  });
+
+  it('podtail_lag_bytes is the file size minus the acknowledged offset; bytes_read_total the bytes of the file', async () => {
+    let down = false;
+    sink.respond = () => (down ? { status: 503 } : { status: 200 });
+    const p = logFile(node, 'default', 'web', 'app');
+    let first = '';
+    for (let i = 0; i < 50; i++) first += cri(`acked ${i}`);
+    append(p, first);
+    const engine = await startEngine(node, {
+      exporter: {
+        type: 'otlphttp',
+        endpoint: sink.url,
+        batch: { maxDelayMs: 20 },
+        retry: { initialIntervalMs: 50, maxIntervalMs: 100 },
+      },
+    });
+    const lag = async (): Promise<number> => {
+      const m = await engine.registry.getSingleMetric('podtail_lag_bytes')!.get();
+      const v = m.values.find((x) => x.labels.namespace === 'default' && x.labels.pod === 'web');
+      return v?.value ?? -1;
+    };
+    const got = () => sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body));
+    try {
+      await waitFor(() => got().length === 50 && engine.stats.inFlightBytes === 0, 10_000, 'first part');
+      const acked = Buffer.byteLength(first);
+      expect(await lag()).toBe(0);
+      down = true;
+      let second = '';
+      for (let i = 0; i < 80; i++) second += cri(`pending ${i} ${'z'.repeat(40)}`);
+      append(p, second);
+      const size = acked + Buffer.byteLength(second);
+      await waitFor(() => engine.stats.inFlightBytes === size - acked, 10_000, 'second part read');
+      await sleep(300);
+      expect(await gauge(engine, 'podtail_bytes_read_total')).toBe(size);
+      // nothing of the second part is acknowledged: the lag is exactly its bytes
+      expect(await lag()).toBe(size - acked);
+      expect(await lag()).toBeGreaterThan(0);
+      down = false;
+      await waitFor(() => got().length === 130 && engine.stats.inFlightBytes === 0, 10_000, 'catch-up');
+      expect(await lag()).toBe(0);
+      expect(await gauge(engine, 'podtail_bytes_read_total')).toBe(size);
+    } finally {
+      await engine.stop();
+    }
+  });
+});

@@ -101,7 +101,8 @@ describe('the extension contract and self-telemetry', () => {
     expect(metrics).toMatch(/podtail_failures_total\{kind="rotation_stalled"\} 0/);
     expect(metrics).toMatch(/podtail_records_read_total 3/);
     expect(metrics).toMatch(/podtail_records_exported_total 3/);
-    expect(metrics).toMatch(/podtail_bytes_read_total \d+/);
+    expect(metrics).toContain(`podtail_bytes_read_total ${readFileSync(p).length}\n`);
+    expect(metrics).toMatch(/podtail_bytes_exported_total [1-9]\d*\n/);
     expect(metrics).toMatch(/podtail_open_files 1/);
     expect(metrics).toMatch(/podtail_lag_bytes\{namespace="default",pod="web",container="app"\} 0/);
     await engine.stop();
@@ -129,6 +130,12 @@ describe('the extension contract and self-telemetry', () => {
     });
     const lines = readFileSync(node.out, 'utf8').split('\n');
     expect(lines.some((l) => l.startsWith('{"resourceMetrics":'))).toBe(true);
+    // the file exporter acknowledges the bytes it wrote: every record line (not the metrics line)
+    const recordBytes = lines
+      .filter((l) => l && !l.startsWith('{"resourceMetrics":'))
+      .reduce((a, l) => a + Buffer.byteLength(l) + 1, 0);
+    const exported = await engine.registry.getSingleMetric('podtail_bytes_exported_total')!.get();
+    expect(exported.values[0].value).toBe(recordBytes);
     // the dropped line's cursor moved: the file is fully acknowledged
     const cursor = JSON.parse(readFileSync(`${node.root}/var/lib/podtail/cursors.json`, 'utf8'));
     expect(cursor.files[0].offset).toBe(readFileSync(p).length);
