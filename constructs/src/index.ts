@@ -11,3 +11,4 @@ export * from './stack';
 export * from './alerts';
 export * from './monitoring';
 export * from './operator';
+export * from './validation';

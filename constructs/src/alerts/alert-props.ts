@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseProps } from '../validation/prop-errors';
 
 /** The collector tiers alerts can be generated for. */
 export const COLLECTOR_TIERS = ['agent', 'gateway', 'clusterAgent'] as const;
@@ -137,11 +138,56 @@ export const resolvedAlertRulesSchema = z.object({
 
 export type ResolvedAlertRulesProps = z.infer<typeof resolvedAlertRulesSchema>;
 
-/** Applies defaults and validates; throws an error naming the key, the value and the fix. */
+const optionalString = z.string({ error: 'must be a string' }).optional();
+
+/** zod schema of the props as given: every key known, every value of the right type. */
+export const alertRulesPropsSchema = z
+  .object({
+    name: optionalString,
+    namespace: optionalString,
+    tiers: z
+      .array(z.enum(COLLECTOR_TIERS, { error: "must be 'agent', 'gateway' or 'clusterAgent'" }), {
+        error: "must be an array of tiers, e.g. ['agent', 'gateway']",
+      })
+      .optional(),
+    podtail: z.boolean({ error: 'must be true or false' }).optional(),
+    targetAllocator: z.boolean({ error: 'must be true or false' }).optional(),
+    jobs: z
+      .object({
+        agent: optionalString,
+        gateway: optionalString,
+        clusterAgent: optionalString,
+        targetAllocator: optionalString,
+        podtail: optionalString,
+      })
+      .strict()
+      .optional(),
+    containers: z.array(z.string(), { error: 'must be an array of container names' }).optional(),
+    thresholds: z
+      .object({
+        queueUtilisation: z.number({ error: 'must be a number' }).optional(),
+        restarts: z.number({ error: 'must be a number' }).optional(),
+        restartWindow: optionalString,
+        lagBytes: z.number({ error: 'must be a number' }).optional(),
+        lagFor: optionalString,
+      })
+      .strict()
+      .optional(),
+    runbookUrl: optionalString,
+    ruleLabels: z.record(z.string(), z.string({ error: 'must be a string label value' })).optional(),
+  })
+  .strict();
+
+/**
+ * Applies defaults and validates; throws an error naming `owner` (e.g. `AlertRules 'alerts'`),
+ * the key, the value and the fix.
+ */
 export function resolveAlertRulesProps(
   props: AlertRulesProps,
   chartNamespace: string | undefined,
+  owner = 'AlertRules',
 ): ResolvedAlertRulesProps {
+  parseProps(owner, 'props', alertRulesPropsSchema, props);
   const candidate = {
     name: props.name ?? 'otel-tiers-alerts',
     namespace: props.namespace ?? chartNamespace ?? 'default',
@@ -154,17 +200,5 @@ export function resolveAlertRulesProps(
     runbookUrl: props.runbookUrl ?? DEFAULT_RUNBOOK_URL,
     ruleLabels: { ...props.ruleLabels },
   };
-  const parsed = resolvedAlertRulesSchema.safeParse(candidate);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const key = issue.path.join('.');
-      const value = issue.path.reduce<unknown>(
-        (v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
-        candidate,
-      );
-      return `AlertRules prop "${key}" = ${JSON.stringify(value)}: ${issue.message}`;
-    });
-    throw new Error(lines.join('\n'));
-  }
-  return parsed.data;
+  return parseProps(owner, 'props', resolvedAlertRulesSchema, candidate);
 }

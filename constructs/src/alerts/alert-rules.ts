@@ -28,7 +28,7 @@ export class AlertRules extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertRulesProps = {}) {
     super(scope, id);
-    this.config = resolveAlertRulesProps(props, Chart.of(this).namespace);
+    this.config = resolveAlertRulesProps(props, Chart.of(this).namespace, `AlertRules '${id}'`);
     this.groups = [
       collectorAlerts(this.config),
       kubeStateAlerts(this.config),

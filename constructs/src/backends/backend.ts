@@ -1,5 +1,25 @@
-import type { CollectorComponent, Signal } from '../model/component';
+import { CollectorComponent, type Signal } from '../model/component';
 import { Exporters, type SecretRef } from '../components/exporters';
+import { parseProps } from '../validation/prop-errors';
+import { instanceLike } from '../validation/prop-schemas';
+import {
+  backendName,
+  backendOptionsSchema,
+  otlpBackendOptionsSchema,
+  otlpHttpBackendOptionsSchema,
+} from './backend-options-schema';
+import type { z } from 'zod';
+
+/** Validates a factory's name and options; errors read `Backend.otlp('name'): options.x = ...`. */
+function check(factory: string, name: unknown, options: unknown, schema: z.ZodType): void {
+  const owner = `Backend.${factory}(${describeName(name)})`;
+  parseProps(owner, 'name', backendName, name);
+  parseProps(owner, 'options', schema, options);
+}
+
+function describeName(name: unknown): string {
+  return typeof name === 'string' ? `'${name}'` : String(name);
+}
 
 /** Options shared by every backend. */
 export interface BackendOptions {
@@ -38,6 +58,7 @@ export interface OtlpHttpBackendOptions extends BackendOptions {
 export class Backend {
   /** An OTLP/gRPC backend. */
   static otlp(name: string, options: OtlpBackendOptions): Backend {
+    check('otlp', name, options, otlpBackendOptionsSchema);
     return new Backend(name, options, () =>
       Exporters.otlp({
         name,
@@ -53,6 +74,7 @@ export class Backend {
 
   /** An OTLP/HTTP backend. */
   static otlpHttp(name: string, options: OtlpHttpBackendOptions): Backend {
+    check('otlpHttp', name, options, otlpHttpBackendOptionsSchema);
     return new Backend(name, options, () =>
       Exporters.otlphttp({
         name,
@@ -68,6 +90,17 @@ export class Backend {
 
   /** Any exporter built by hand (it must still be a collector exporter). */
   static custom(name: string, exporter: CollectorComponent, options: BackendOptions = {}): Backend {
+    const owner = `Backend.custom(${describeName(name)})`;
+    parseProps(
+      owner,
+      'exporter',
+      instanceLike<CollectorComponent>(
+        "a CollectorComponent exporter, e.g. Exporters.otlp({...}) or new CollectorComponent({ kind: 'exporter', ... })",
+        (v) => v instanceof CollectorComponent,
+      ),
+      exporter,
+    );
+    check('custom', name, options, backendOptionsSchema);
     if (exporter.kind !== 'exporter') {
       throw new Error(
         `Backend.custom('${name}') was given ${exporter.kind} '${exporter.id}'; pass an exporter`,

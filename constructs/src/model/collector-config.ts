@@ -5,6 +5,7 @@ import {
   type Signal,
   SIGNALS,
 } from './component';
+import { findInlineCredentials } from './inline-credentials';
 
 /** One `service.pipelines` entry. Ids are component ids (`otlp`, `otlp_http/backend-a`, `routing/logs`). */
 export interface PipelineSpec {
@@ -343,6 +344,17 @@ export class CollectorConfig {
             `${c.kind} '${c.id}' references extension '${ref}' which is not defined; add it with config.addExtension(...) or remove the reference`,
           );
         }
+      }
+    }
+    // Backend credentials only from Secrets: never a literal token, password or auth header.
+    for (const c of this.list()) {
+      for (const hit of findInlineCredentials(c.config)) {
+        const fix = hit.header
+          ? `use headersFromSecrets: { '${hit.key}': { secretName, key } } on the backend (Backend.otlp/otlpHttp) or exporter (Exporters.otlp/otlphttp)`
+          : `put it in a Secret, give the collector an env var with valueFrom.secretKeyRef (the component's needs.env) and write '\${env:VAR}' (or a *_file setting) instead`;
+        err(
+          `${c.kind} '${c.id}' has an inline credential in ${hit.path} (value not shown); credentials come only from Secrets: ${fix}`,
+        );
       }
     }
     return errors;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseProps } from '../validation/prop-errors';
 
 /** Props shared by `TelemetryPodMonitor` and `TelemetryServiceMonitor`. */
 export interface TelemetryMonitorProps {
@@ -39,19 +40,33 @@ export const telemetryMonitorSchema = z
 
 export type ResolvedTelemetryMonitorProps = z.output<typeof telemetryMonitorSchema>;
 
+/** Validates the props; throws naming `owner` (e.g. `TelemetryPodMonitor 'collector'`), the key, the value and the fix. */
 export function resolveTelemetryMonitorProps(
-  kind: string,
+  owner: string,
   props: TelemetryMonitorProps,
 ): ResolvedTelemetryMonitorProps {
-  const parsed = telemetryMonitorSchema.safeParse(props);
-  if (parsed.success) return parsed.data;
-  throw new Error(
-    parsed.error.issues
-      .map((i) => {
-        const key = i.path.join('.');
-        const value = (props as unknown as Record<string, unknown>)[String(i.path[0])];
-        return `${kind} '${props.name}' prop "${key}" = ${JSON.stringify(value)}: ${i.message}`;
-      })
-      .join('\n'),
-  );
+  return parseProps(owner, 'props', telemetryMonitorSchema, props);
 }
+
+/** `TierMonitors` props as given. */
+export const tierMonitorsPropsSchema = z
+  .object({
+    jobs: z
+      .object({
+        agent: z.string().min(1).optional(),
+        gateway: z.string().min(1).optional(),
+        clusterAgent: z.string().min(1).optional(),
+        targetAllocator: z.string().min(1).optional(),
+        podtail: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    interval: z
+      .string()
+      .regex(/^([0-9]+(ms|s|m|h))+$/, 'must be a Prometheus duration such as 30s')
+      .optional(),
+    labels: labelMap.optional(),
+    podtail: z.boolean({ error: 'must be true or false' }).optional(),
+    targetAllocator: z.boolean({ error: 'must be true or false' }).optional(),
+  })
+  .strict();

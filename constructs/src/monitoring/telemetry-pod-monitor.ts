@@ -15,7 +15,7 @@ export class TelemetryPodMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: TelemetryMonitorProps) {
     super(scope, id);
-    const p = resolveTelemetryMonitorProps('TelemetryPodMonitor', props);
+    const p = resolveTelemetryMonitorProps(`TelemetryPodMonitor '${id}'`, props);
     const namespace = p.namespace ?? Chart.of(this).namespace;
     this.resource = new PodMonitor(this, 'Resource', {
       metadata: {

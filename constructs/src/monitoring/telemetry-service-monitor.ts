@@ -15,7 +15,7 @@ export class TelemetryServiceMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: TelemetryMonitorProps) {
     super(scope, id);
-    const p = resolveTelemetryMonitorProps('TelemetryServiceMonitor', props);
+    const p = resolveTelemetryMonitorProps(`TelemetryServiceMonitor '${id}'`, props);
     const namespace = p.namespace ?? Chart.of(this).namespace;
     this.resource = new ServiceMonitor(this, 'Resource', {
       metadata: {

@@ -1,6 +1,8 @@
 import type { Construct } from 'constructs';
 import { type AlertJobs, DEFAULT_ALERT_JOBS } from '../alerts/alert-props';
 import type { ITierAddon, TierInfo, TierKind } from '../model';
+import { parseProps } from '../validation/prop-errors';
+import { tierMonitorsPropsSchema } from './monitor-props';
 import { renderedPodsOf } from './rendered-pods';
 import { TelemetryPodMonitor } from './telemetry-pod-monitor';
 
@@ -34,6 +36,7 @@ export class TierMonitors implements ITierAddon {
   private readonly jobs: AlertJobs;
 
   constructor(private readonly props: TierMonitorsProps = {}) {
+    parseProps('TierMonitors', 'props', tierMonitorsPropsSchema, props);
     this.jobs = { ...DEFAULT_ALERT_JOBS, ...props.jobs };
   }
 

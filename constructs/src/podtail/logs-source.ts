@@ -1,4 +1,6 @@
 import type { KubeResources } from '../model/kube-types';
+import { parseProps } from '../validation/prop-errors';
+import { filelogLogsOptionsSchema, podtailLogsOptionsSchema } from './logs-source-schema';
 import type { PodtailSettings } from './podtail-sidecar';
 
 /** Options of `LogsSource.podtail`. */
@@ -29,10 +31,12 @@ export interface FilelogLogsOptions {
 export class LogsSource {
   /** podtail beside the agent collector, sending OTLP/HTTP to it on localhost. */
   static podtail(options: PodtailLogsOptions = {}): LogsSource {
+    parseProps('LogsSource.podtail()', 'options', podtailLogsOptionsSchema, options);
     return new LogsSource('podtail', options, undefined);
   }
   /** The collector's `filelog` receiver with the container parser and `file_storage` checkpoints. */
   static filelog(options: FilelogLogsOptions = {}): LogsSource {
+    parseProps('LogsSource.filelog()', 'options', filelogLogsOptionsSchema, options);
     return new LogsSource('filelog', undefined, options);
   }
   /** No pod logs on this agent. */

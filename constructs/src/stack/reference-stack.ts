@@ -12,6 +12,8 @@ import { AgentTier } from '../tiers/agent-tier';
 import { ClusterAgentTier } from '../tiers/cluster-agent-tier';
 import { ClusterScrape } from '../tiers/cluster-scrape';
 import { GatewayTier } from '../tiers/gateway-tier';
+import { parseProps } from '../validation/prop-errors';
+import { referenceStackPropsSchema } from './reference-stack-schema';
 
 /** Props of `ReferenceStack`. */
 export interface ReferenceStackProps extends ChartProps {
@@ -48,6 +50,7 @@ export class ReferenceStack extends Chart {
   readonly alerts?: AlertRules;
 
   constructor(scope: Construct, id: string, props: ReferenceStackProps = {}) {
+    parseProps(`ReferenceStack '${id}'`, 'props', referenceStackPropsSchema, props);
     const namespace = props.namespace ?? 'monitoring';
     super(scope, id, { ...props, namespace });
     clusterScoped(

@@ -11,6 +11,7 @@ import { buildPodtailSidecar } from '../podtail/podtail-sidecar';
 import { assertResources } from '../resources';
 import { CollectorTier, type CollectorTierProps, type TierExtras } from './collector-tier';
 import type { IGatewayEndpoint } from './gateway-ref';
+import { agentTierPropsSchema } from './tier-props-schemas';
 
 /** Node-local Prometheus scrapes, each kept to the agent's own node. */
 export interface NodeScrapes {
@@ -70,6 +71,8 @@ export class AgentTier extends CollectorTier {
 
   constructor(scope: Construct, id: string, props: AgentTierProps) {
     super(scope, id, props, {
+      kind: 'AgentTier',
+      schema: agentTierPropsSchema,
       name: 'otel-agent',
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     });

@@ -6,6 +6,7 @@ import { Receivers } from '../components/receivers';
 import type { ServiceModel, TierKind, WorkloadMode } from '../model/workload';
 import { CollectorTier, type CollectorTierProps, type TierExtras } from './collector-tier';
 import type { IGatewayEndpoint } from './gateway-ref';
+import { clusterAgentTierPropsSchema } from './tier-props-schemas';
 
 /** Props of `ClusterAgentTier`. */
 export interface ClusterAgentTierProps extends CollectorTierProps {
@@ -31,15 +32,12 @@ export class ClusterAgentTier extends CollectorTier {
 
   constructor(scope: Construct, id: string, props: ClusterAgentTierProps) {
     super(scope, id, props, {
+      kind: 'ClusterAgentTier',
+      schema: clusterAgentTierPropsSchema,
       name: 'otel-cluster-agent',
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
     });
     this.replicas = props.replicas ?? 1;
-    if (!Number.isInteger(this.replicas) || this.replicas < 1) {
-      throw new Error(
-        `${this.owner}: replicas ${this.replicas} is not a positive integer; use 1, or 2+ for leader-elected HA`,
-      );
-    }
     const c = this.config;
     c.addExtension(Extensions.healthCheck());
     const elector =

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import type { z } from 'zod';
 import { assertPinned, COLLECTOR_IMAGE } from '../images';
 import { CollectorConfig } from '../model/collector-config';
 import type { ComponentNeeds } from '../model/component';
@@ -30,6 +31,7 @@ import type {
   WorkloadMode,
 } from '../model/workload';
 import { assertResources, goMemLimit } from '../resources';
+import { parseProps } from '../validation/prop-errors';
 import { mergeRules } from './rbac';
 
 /** Props every tier takes. */
@@ -106,9 +108,12 @@ export abstract class CollectorTier extends Construct implements TierInfo {
     scope: Construct,
     id: string,
     props: CollectorTierProps,
-    defaults: { name: string; resources: KubeResources },
+    defaults: { kind: TierKind; name: string; resources: KubeResources; schema: z.ZodType },
   ) {
     super(scope, id);
+    // Strict validation of every prop, once: TypeScript catches most of these at compile time,
+    // this catches JavaScript callers and values computed at run time.
+    parseProps(`${defaults.kind} '${id}'`, 'props', defaults.schema, props);
     this.baseProps = props;
     this.tierName = props.name ?? defaults.name;
     if (!/^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/.test(this.tierName)) {

@@ -13,6 +13,7 @@ import type { ClusterScrape } from './cluster-scrape';
 import { CollectorTier, type CollectorTierProps, type TierExtras } from './collector-tier';
 import type { IGatewayEndpoint } from './gateway-ref';
 import { mergeRules } from './rbac';
+import { gatewayTierPropsSchema } from './tier-props-schemas';
 
 /** Target Allocator settings. */
 export interface TargetAllocatorProps {
@@ -48,12 +49,20 @@ export interface GatewayTierProps extends CollectorTierProps {
   readonly clusterScrapes?: readonly ClusterScrape[];
   /** @default {} (defaults) when there are cluster scrapes */
   readonly targetAllocator?: TargetAllocatorProps;
-  /** Replicas when not autoscaled. @default 2 */
+  /**
+   * Replicas when not autoscaled; only valid with `autoscaling: false` (with an HPA, set
+   * `autoscaling.minReplicas` instead: giving both is an error). @default 2
+   */
   readonly replicas?: number;
   /** HPA; `false` for a fixed replica count. @default { minReplicas: 2, maxReplicas: 6, targetCpuUtilization: 70 } */
   readonly autoscaling?: GatewayAutoscaling | false;
-  /** PodDisruptionBudget `maxUnavailable`; `false` for none. @default 1 */
+  /**
+   * PodDisruptionBudget `maxUnavailable`; `false` for none. `0` blocks every node drain and is
+   * refused unless `allowBlockingDisruptionBudget` is set. @default 1
+   */
   readonly maxUnavailable?: number | false;
+  /** Accept `maxUnavailable: 0` (a budget that blocks drains until changed). @default false */
+  readonly allowBlockingDisruptionBudget?: boolean;
   /** Signals the gateway accepts (pipelines are made for these, if a backend takes them). @default all three */
   readonly signals?: readonly Signal[];
 }
@@ -74,16 +83,13 @@ export class GatewayTier extends CollectorTier implements IGatewayEndpoint {
 
   constructor(scope: Construct, id: string, props: GatewayTierProps) {
     super(scope, id, props, {
+      kind: 'GatewayTier',
+      schema: gatewayTierPropsSchema,
       name: 'otel-gateway',
       resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } },
     });
     this.props = props;
     this.scrapes = props.clusterScrapes ?? [];
-    if (props.backends.length === 0) {
-      throw new Error(
-        `${this.owner}: backends is empty; give at least one, e.g. Backend.otlp('main', { endpoint: 'otlp.example:4317' })`,
-      );
-    }
     const names = props.backends.map((b) => b.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup)
@@ -188,11 +194,6 @@ export class GatewayTier extends CollectorTier implements IGatewayEndpoint {
             targetCpuUtilization: p.autoscaling?.targetCpuUtilization ?? 70,
             targetMemoryUtilization: p.autoscaling?.targetMemoryUtilization,
           };
-    if (autoscaling && autoscaling.minReplicas > autoscaling.maxReplicas) {
-      throw new Error(
-        `${this.owner}: autoscaling.minReplicas (${autoscaling.minReplicas}) is above maxReplicas (${autoscaling.maxReplicas}); lower minReplicas or raise maxReplicas`,
-      );
-    }
     let targetAllocator: TargetAllocatorModel | undefined;
     if (statefulset) {
       const ta = p.targetAllocator ?? {};

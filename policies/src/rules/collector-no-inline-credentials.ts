@@ -3,6 +3,10 @@ import { finder, type Finding, type Rule } from '../rule';
 
 const find = finder('collector-no-inline-credentials');
 
+// Keep SECRET_KEY, NOT_SECRET_KEY, SECRET_HEADER and SCHEME consistent with the synth-time check
+// of the construct library (constructs/src/model/inline-credentials.ts), which applies the same
+// rule to each tier's collector config; the two packages do not import each other.
+
 const SECRET_KEY = /(password|passwd|secret|token|api_?key|apikey|credential|access_key|private_key|auth)/i;
 const NOT_SECRET_KEY =
   /(_file|_path|_url|_uri|_endpoint|_type|_name|_id|_env|_header|_interval|_timeout|_ttl|authenticator|^auth$|auth_type)$/i;

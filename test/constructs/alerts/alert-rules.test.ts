@@ -191,11 +191,11 @@ describe('AlertRules', () => {
 
   test('invalid props fail naming the key, the value and the fix', () => {
     expect(() => synth({ thresholds: { queueUtilisation: 80 } })).toThrow(
-      /prop "thresholds\.queueUtilisation" = 80: .*(less than or equal|<=)/,
+      /props\.thresholds\.queueUtilisation = 80: .*(less than or equal|<=)/,
     );
     expect(() => synth({ thresholds: { lagFor: '15 minutes' } })).toThrow(
-      /"thresholds\.lagFor" = "15 minutes": must be a Prometheus duration/,
+      /props\.thresholds\.lagFor = "15 minutes": must be a Prometheus duration/,
     );
-    expect(() => synth({ jobs: { podtail: 'pod"tail' } })).toThrow(/"jobs\.podtail" = "pod\\"tail"/);
+    expect(() => synth({ jobs: { podtail: 'pod"tail' } })).toThrow(/props\.jobs\.podtail = "pod\\"tail"/);
   });
 });

@@ -57,7 +57,7 @@ describe('telemetry monitors', () => {
     const chart = new Chart(Testing.app(), 'm');
     expect(
       () => new TelemetryPodMonitor(chart, 'x', { name: 'x', job: 'x', selector: {}, port: 'metrics' }),
-    ).toThrow(/TelemetryPodMonitor 'x' prop "selector" = \{\}: must select by at least one label/);
+    ).toThrow(/TelemetryPodMonitor 'x': props.selector = \{\}: must select by at least one label/);
     expect(
       () =>
         new TelemetryServiceMonitor(chart, 'y', {
@@ -67,7 +67,7 @@ describe('telemetry monitors', () => {
           port: 'metrics',
           interval: 'often',
         }),
-    ).toThrow(/prop "interval" = "often": must be a Prometheus duration/);
+    ).toThrow(/TelemetryServiceMonitor 'y': props.interval = "often": must be a Prometheus duration/);
   });
 
   test('a missing promtool fails with the install hint', () => {

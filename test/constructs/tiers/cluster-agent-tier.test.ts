@@ -70,7 +70,7 @@ describe('ClusterAgentTier', () => {
       /ClusterAgentTier 'otel-cluster-agent': the collector has no pipelines/,
     );
     expect(() => new ClusterAgentTier(chart(), 'x', { gateway: GW, replicas: 0 })).toThrow(
-      /replicas 0 is not a positive integer/,
+      /ClusterAgentTier 'x': props.replicas = 0: must be at least 1; use 1, or 2\+ for leader-elected HA/,
     );
   });
 });

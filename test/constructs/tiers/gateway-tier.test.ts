@@ -179,7 +179,9 @@ describe('GatewayTier', () => {
         endpoint: 'https://x.example',
         headersFromSecrets: { k: 'inline' as never },
       }).exporter(),
-    ).toThrow(/invalid options for exporter otlphttp:\n {2}- headersFromSecrets.k/);
+    ).toThrow(
+      /Backend.otlpHttp\('x'\): options.headersFromSecrets.k = "inline": must be \{ secretName, key \}: the Secret key holding the value, never the value itself/,
+    );
   });
 
   test('user processors added to the ingest pipelines go before batch and are validated', () => {
@@ -208,7 +210,7 @@ describe('GatewayTier', () => {
 
   test('prop errors name the tier and the fix', () => {
     expect(() => new GatewayTier(chart(), 'g', { backends: [] })).toThrow(
-      /GatewayTier 'otel-gateway': backends is empty/,
+      /GatewayTier 'g': props.backends = \[\]: is empty; give at least one/,
     );
     expect(
       () =>
@@ -223,8 +225,8 @@ describe('GatewayTier', () => {
           clusterScrapes: [ClusterScrape.apiserver(), ClusterScrape.apiserver()],
         }),
     ).toThrow(/two cluster scrapes have job_name 'apiserver'/);
-    const c = chart();
-    new GatewayTier(c, 'g', { backends: BACKENDS, autoscaling: { minReplicas: 5, maxReplicas: 2 } });
-    expect(() => synthValid(c)).toThrow(/autoscaling.minReplicas \(5\) is above maxReplicas \(2\)/);
+    expect(
+      () => new GatewayTier(chart(), 'g', { backends: BACKENDS, autoscaling: { minReplicas: 5, maxReplicas: 2 } }),
+    ).toThrow(/GatewayTier 'g': props.autoscaling.minReplicas = 5: is above maxReplicas \(2\)/);
   });
 });

@@ -1,0 +1,1 @@
+export { PropsError, parseProps } from './prop-errors';
