@@ -51,7 +51,10 @@ export const otlpBackendOptionsSchema = z
 export const otlpHttpBackendOptionsSchema = z
   .object({
     ...backendOptionsShape,
-    endpoint: z.url({ error: 'must be a URL such as https://otlp.example.com (for host:port use Backend.otlp)' }),
+    endpoint: z.url({
+      protocol: /^https?$/,
+      error: 'must be an http(s) URL such as https://otlp.example.com (for host:port use Backend.otlp)',
+    }),
   })
   .strict();
 

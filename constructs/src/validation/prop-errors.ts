@@ -102,7 +102,7 @@ function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
       if (!def) return x;
       if (def.type === 'object') return x;
       if (def.type === 'union') {
-        const obj = (def.options as unknown[]).map(unwrap).find((o) => (o as { def?: { type?: string } }).def?.type === 'object');
+        const obj = (def.options as unknown[]).map(unwrap).find((o) => (o as { def?: { type?: string } } | undefined)?.def?.type === 'object');
         return obj ?? x;
       }
       x = def.innerType ?? def.in ?? def.schema ?? def.element;
