@@ -40,7 +40,8 @@ export function imagePinProblem(image: string): string | undefined {
   const hasTag = colon > slash;
   const repository = hasTag ? nameAndTag.slice(0, colon) : nameAndTag;
   const tag = hasTag ? nameAndTag.slice(colon + 1) : undefined;
-  if (!REPOSITORY.test(repository)) return `image '${image}' has no valid repository name '${repository}'; ${fix}`;
+  if (!REPOSITORY.test(repository))
+    return `image '${image}' has no valid repository name '${repository}'; ${fix}`;
   if (tag !== undefined && !TAG.test(tag)) return `image '${image}' has an invalid tag '${tag}'; ${fix}`;
   if (at >= 0) return undefined;
   if (!tag || tag === 'latest') return `image '${image}' is not pinned; ${fix}`;

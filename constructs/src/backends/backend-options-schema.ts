@@ -15,12 +15,17 @@ export const backendOptionsShape = {
         .object(
           {
             secretName: z.string({ error: 'must name the Secret' }).min(1, 'must name the Secret'),
-            key: z.string({ error: 'must name the key in the Secret' }).min(1, 'must name the key in the Secret'),
+            key: z
+              .string({ error: 'must name the key in the Secret' })
+              .min(1, 'must name the key in the Secret'),
           },
           { error: 'must be { secretName, key }: the Secret key holding the value, never the value itself' },
         )
         .strict(),
-      { error: "must map header names to { secretName, key }, e.g. { 'api-key': { secretName: 'vendor', key: 'api-key' } }" },
+      {
+        error:
+          "must map header names to { secretName, key }, e.g. { 'api-key': { secretName: 'vendor', key: 'api-key' } }",
+      },
     )
     .optional(),
   insecure: z.boolean({ error: 'must be true or false' }).optional(),
@@ -43,7 +48,10 @@ export const otlpBackendOptionsSchema = z
     ...backendOptionsShape,
     endpoint: z
       .string({ error: 'must be host:port, e.g. tempo.tracing.svc:4317' })
-      .regex(/^(dns:\/\/\/)?[^/\s]+:\d{1,5}$/, 'must be host:port, e.g. tempo.tracing.svc:4317 (for a URL use Backend.otlpHttp)'),
+      .regex(
+        /^(dns:\/\/\/)?[^/\s]+:\d{1,5}$/,
+        'must be host:port, e.g. tempo.tracing.svc:4317 (for a URL use Backend.otlpHttp)',
+      ),
   })
   .strict();
 

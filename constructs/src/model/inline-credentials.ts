@@ -8,12 +8,14 @@
  */
 
 /** Keys whose literal values are credentials (`password`, `token`, `api_key`, `bearer_token`, `client_secret`, ...). */
-export const SECRET_KEY = /(password|passwd|secret|token|api_?key|apikey|credential|access_key|private_key|auth)/i;
+export const SECRET_KEY =
+  /(password|passwd|secret|token|api_?key|apikey|credential|access_key|private_key|auth)/i;
 /** Keys that match `SECRET_KEY` but name a file, a type, an endpoint or a setting, not a secret. */
 export const NOT_SECRET_KEY =
   /(_file|_path|_url|_uri|_endpoint|_type|_name|_id|_env|_header|_interval|_timeout|_ttl|authenticator|^auth$|auth_type)$/i;
 /** Header names (inside a `headers` map) whose values are credentials. */
-export const SECRET_HEADER = /(authorization|api[-_]?key|token|secret|password|auth|cookie|credential|signature)/i;
+export const SECRET_HEADER =
+  /(authorization|api[-_]?key|token|secret|password|auth|cookie|credential|signature)/i;
 const REFERENCE = /\$\{[^}]+\}/g;
 /** What may stand beside a reference in a header value: an auth scheme (`Bearer ${env:TOKEN}`). */
 const SCHEME = /^(bearer|basic|token|apikey|api-key|splunk|dd-api-key)?$/i;
@@ -46,8 +48,11 @@ export function findInlineCredentials(config: unknown): InlineCredential[] {
     for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
       const p = path ? `${path}.${key}` : key;
       if (typeof value === 'string' || typeof value === 'number') {
-        const sensitive = inHeaders ? SECRET_HEADER.test(key) : SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key);
-        if (sensitive && !(typeof value === 'string' && isConfigReference(value))) out.push({ path: p, key, header: inHeaders });
+        const sensitive = inHeaders
+          ? SECRET_HEADER.test(key)
+          : SECRET_KEY.test(key) && !NOT_SECRET_KEY.test(key);
+        if (sensitive && !(typeof value === 'string' && isConfigReference(value)))
+          out.push({ path: p, key, header: inHeaders });
       } else {
         walk(value, p, key === 'headers');
       }

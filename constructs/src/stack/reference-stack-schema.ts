@@ -18,7 +18,7 @@ export const referenceStackPropsSchema = z
         ),
         { error: 'must be an array of backends' },
       )
-      .min(1, "is empty; give at least one backend, or leave backends out for the default two")
+      .min(1, 'is empty; give at least one backend, or leave backends out for the default two')
       .optional(),
     rendering: instanceLike<Rendering>(
       'a Rendering, e.g. Rendering.plainWorkloads() or Rendering.operator()',

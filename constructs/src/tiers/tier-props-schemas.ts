@@ -67,7 +67,9 @@ export const collectorTierShape = {
 const gatewayEndpoint = instanceLike<unknown>(
   "a gateway: a GatewayTier or GatewayEndpoint.fromAddress('host:4317')",
   (v) =>
-    v !== null && typeof v === 'object' && typeof (v as { otlpGrpcEndpoint?: unknown }).otlpGrpcEndpoint === 'string',
+    v !== null &&
+    typeof v === 'object' &&
+    typeof (v as { otlpGrpcEndpoint?: unknown }).otlpGrpcEndpoint === 'string',
 );
 
 /** Props of `AgentTier`. */
@@ -83,31 +85,44 @@ export const agentTierPropsSchema = z
     hostMetrics: bool.optional(),
     kubeletStats: bool.optional(),
     nodeScrapes: z
-      .union([
-        z.literal(false),
-        z
-          .object({
-            kubelet: bool.optional(),
-            cadvisor: bool.optional(),
-            nodeExporter: z
-              .union([
-                z.literal(false),
-                z
-                  .object({
-                    labelSelector: z
-                      .string({ error: "must be a label selector such as 'app.kubernetes.io/name=node-exporter'" })
-                      .min(1, "must be a label selector such as 'app.kubernetes.io/name=node-exporter'"),
-                    port: intAtLeast(1, 'use the node-exporter port, e.g. 9100')
-                      .max(65535, 'must be a port number up to 65535')
-                      .optional(),
-                  })
-                  .strict(),
-              ], { error: "must be false or { labelSelector: 'app.kubernetes.io/name=prometheus-node-exporter', port: 9100 }" })
-              .optional(),
-            interval: duration.optional(),
-          })
-          .strict(),
-      ], { error: 'must be false (no node scrapes) or an object { kubelet, cadvisor, nodeExporter, interval }' })
+      .union(
+        [
+          z.literal(false),
+          z
+            .object({
+              kubelet: bool.optional(),
+              cadvisor: bool.optional(),
+              nodeExporter: z
+                .union(
+                  [
+                    z.literal(false),
+                    z
+                      .object({
+                        labelSelector: z
+                          .string({
+                            error: "must be a label selector such as 'app.kubernetes.io/name=node-exporter'",
+                          })
+                          .min(1, "must be a label selector such as 'app.kubernetes.io/name=node-exporter'"),
+                        port: intAtLeast(1, 'use the node-exporter port, e.g. 9100')
+                          .max(65535, 'must be a port number up to 65535')
+                          .optional(),
+                      })
+                      .strict(),
+                  ],
+                  {
+                    error:
+                      "must be false or { labelSelector: 'app.kubernetes.io/name=prometheus-node-exporter', port: 9100 }",
+                  },
+                )
+                .optional(),
+              interval: duration.optional(),
+            })
+            .strict(),
+        ],
+        {
+          error: 'must be false (no node scrapes) or an object { kubelet, cadvisor, nodeExporter, interval }',
+        },
+      )
       .optional(),
     otlp: bool.optional(),
     controlPlane: bool.optional(),
@@ -159,7 +174,10 @@ export const gatewayTierPropsSchema = z
           "a Backend, e.g. Backend.otlp('main', { endpoint: 'otlp.example:4317' })",
           (v) => v instanceof Backend,
         ),
-        { error: "must be an array of backends, e.g. [Backend.otlp('main', { endpoint: 'otlp.example:4317' })]" },
+        {
+          error:
+            "must be an array of backends, e.g. [Backend.otlp('main', { endpoint: 'otlp.example:4317' })]",
+        },
       )
       .min(1, "is empty; give at least one, e.g. Backend.otlp('main', { endpoint: 'otlp.example:4317' })"),
     clusterScrapes: z
@@ -175,17 +193,21 @@ export const gatewayTierPropsSchema = z
     replicas: intAtLeast(1, 'e.g. replicas: 2').optional(),
     autoscaling: z
       .union([z.literal(false), gatewayAutoscalingSchema], {
-        error: 'must be false (fixed replicas) or { minReplicas, maxReplicas, targetCpuUtilization?, targetMemoryUtilization? }',
+        error:
+          'must be false (fixed replicas) or { minReplicas, maxReplicas, targetCpuUtilization?, targetMemoryUtilization? }',
       })
       .optional(),
     maxUnavailable: z
-      .union([
-        z.literal(false),
-        z
-          .number({ error: 'must be a whole number of pods, or false for no PodDisruptionBudget' })
-          .int('must be a whole number of pods, or false for no PodDisruptionBudget')
-          .min(0, 'must be 0 or more, or false for no PodDisruptionBudget'),
-      ], { error: 'must be a whole number of pods, or false for no PodDisruptionBudget' })
+      .union(
+        [
+          z.literal(false),
+          z
+            .number({ error: 'must be a whole number of pods, or false for no PodDisruptionBudget' })
+            .int('must be a whole number of pods, or false for no PodDisruptionBudget')
+            .min(0, 'must be 0 or more, or false for no PodDisruptionBudget'),
+        ],
+        { error: 'must be a whole number of pods, or false for no PodDisruptionBudget' },
+      )
       .optional(),
     allowBlockingDisruptionBudget: bool.optional(),
     signals: signalList.optional(),

@@ -58,7 +58,8 @@ export function describeValue(v: unknown): string {
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v = root;
-  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  for (const p of path)
+    v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
   return v;
 }
 
@@ -72,7 +73,9 @@ function pathText(root: string, path: readonly PropertyKey[]): string {
 function meantBranch(issue: Issue): readonly Issue[] | undefined {
   const branches = issue.errors ?? [];
   const deep = branches.filter(
-    (b) => b.length > 0 && b.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys' || i.code === 'custom'),
+    (b) =>
+      b.length > 0 &&
+      b.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys' || i.code === 'custom'),
   );
   return deep.length === 1 ? deep[0] : undefined;
 }
@@ -102,7 +105,9 @@ function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
       if (!def) return x;
       if (def.type === 'object') return x;
       if (def.type === 'union') {
-        const obj = (def.options as unknown[]).map(unwrap).find((o) => (o as { def?: { type?: string } } | undefined)?.def?.type === 'object');
+        const obj = (def.options as unknown[])
+          .map(unwrap)
+          .find((o) => (o as { def?: { type?: string } } | undefined)?.def?.type === 'object');
         return obj ?? x;
       }
       x = def.innerType ?? def.in ?? def.schema ?? def.element;
@@ -166,7 +171,12 @@ export class PropsError extends Error {
  * Parses `input` with `schema` (defaults applied); throws a `PropsError` naming `owner` (e.g.
  * `GatewayTier 'gateway'`), each bad path under `root` (`props`, `options`), its value and the fix.
  */
-export function parseProps<S extends z.ZodType>(owner: string, root: string, schema: S, input: unknown): z.output<S> {
+export function parseProps<S extends z.ZodType>(
+  owner: string,
+  root: string,
+  schema: S,
+  input: unknown,
+): z.output<S> {
   const r = schema.safeParse(input ?? {});
   if (r.success) return r.data;
   throw new PropsError(formatPropIssues(owner, root, schema, input, r.error.issues as unknown as Issue[]));

@@ -5,14 +5,19 @@ import { SIGNALS } from '../model/component';
 /** A Kubernetes object name part: DNS-1123 label. */
 export const dnsLabel = z
   .string({ error: 'must be a string' })
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label (lowercase letters, digits, "-"), e.g. monitoring')
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'must be a DNS-1123 label (lowercase letters, digits, "-"), e.g. monitoring',
+  )
   .max(63, 'must be at most 63 characters');
 
 /** A container image pinned by a version tag (not `latest`) or a `sha256` digest. */
-export const pinnedImage = z.string({ error: 'must be an image reference string' }).superRefine((image, ctx) => {
-  const problem = imagePinProblem(image);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/^image '[^']*' /, '') });
-});
+export const pinnedImage = z
+  .string({ error: 'must be an image reference string' })
+  .superRefine((image, ctx) => {
+    const problem = imagePinProblem(image);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.replace(/^image '[^']*' /, '') });
+  });
 
 /** A whole number of at least `min`. */
 export const intAtLeast = (min: number, fix: string) =>
@@ -67,7 +72,8 @@ export const toleration = z
   })
   .strict();
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /** Kubernetes labels (or a node selector): valid keys and values. */
@@ -75,7 +81,10 @@ export const labelMap = z.record(
   z.string().regex(LABEL_KEY, 'must be a label key such as team or example.com/team'),
   z
     .string({ error: 'must be a string label value' })
-    .regex(LABEL_VALUE, 'must be a label value: at most 63 letters, digits, "-", "_", "." (alphanumeric at both ends)'),
+    .regex(
+      LABEL_VALUE,
+      'must be a label value: at most 63 letters, digits, "-", "_", "." (alphanumeric at both ends)',
+    ),
 );
 
 /** A Prometheus / collector duration: `30s`, `1m30s`, `500ms`. */

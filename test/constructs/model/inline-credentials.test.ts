@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  Backend,
-  CollectorComponent,
-  GatewayTier,
-  Processors,
-  Receivers,
-} from '../../../constructs/src';
+import { Backend, CollectorComponent, GatewayTier, Processors, Receivers } from '../../../constructs/src';
 import {
   findInlineCredentials,
   isConfigReference,
@@ -28,7 +22,10 @@ describe('backend credentials only from Secrets', () => {
       backends: [
         Backend.custom(
           'vendor',
-          exporter('vendor', { endpoint: 'https://otlp.example', headers: { authorization: 'Bearer s3cr3t' } }),
+          exporter('vendor', {
+            endpoint: 'https://otlp.example',
+            headers: { authorization: 'Bearer s3cr3t' },
+          }),
         ),
       ],
     });
@@ -69,9 +66,18 @@ describe('backend credentials only from Secrets', () => {
     }
     const lines = message.split('\n').filter((l) => l.includes('inline credential'));
     expect(lines.map((l) => /has an inline credential in (\S+)/.exec(l)?.[1]).sort()).toEqual(
-      ['api_key', 'auth.bearer_token', 'auth.client_secret', 'auth.password', 'headers.X-Api-Key', 'token'].sort(),
+      [
+        'api_key',
+        'auth.bearer_token',
+        'auth.client_secret',
+        'auth.password',
+        'headers.X-Api-Key',
+        'token',
+      ].sort(),
     );
-    expect(message).toMatch(/extension 'bearertokenauth' has an inline credential in token .*valueFrom.secretKeyRef/);
+    expect(message).toMatch(
+      /extension 'bearertokenauth' has an inline credential in token .*valueFrom.secretKeyRef/,
+    );
     for (const secret of ['k-123', 'hunter2', 'literal', '12345']) expect(message).not.toContain(secret);
     // X-Scope-OrgID is not a credential header.
     expect(message).not.toContain('X-Scope-OrgID');
@@ -95,7 +101,11 @@ describe('backend credentials only from Secrets', () => {
     gw.config.extendPipeline('logs', { processors: ['batch/b2'] });
     expect(() => synthValid(c)).not.toThrow();
     expect(
-      findInlineCredentials({ bearer_token_file: '/var/run/token', auth_type: 'serviceAccount', token: '${env:T}' }),
+      findInlineCredentials({
+        bearer_token_file: '/var/run/token',
+        auth_type: 'serviceAccount',
+        token: '${env:T}',
+      }),
     ).toEqual([]);
   });
 

@@ -265,12 +265,16 @@ describe('AgentTier', () => {
       const c = chart();
       new AgentTier(c, 'agent', { gateway: GW, image: 'otel/opentelemetry-collector-contrib:latest' });
       synthValid(c);
-    }).toThrow(/AgentTier 'agent': props.image = "otel\/opentelemetry-collector-contrib:latest": is not pinned/);
+    }).toThrow(
+      /AgentTier 'agent': props.image = "otel\/opentelemetry-collector-contrib:latest": is not pinned/,
+    );
     expect(() => {
       const c = chart();
       new AgentTier(c, 'agent', { gateway: GW, resources: { requests: { cpu: '1', memory: '1Gi' } } });
       synthValid(c);
-    }).toThrow(/AgentTier 'agent': props.resources.limits.memory = undefined: is not set; set a memory limit/);
+    }).toThrow(
+      /AgentTier 'agent': props.resources.limits.memory = undefined: is not set; set a memory limit/,
+    );
   });
 
   test('a namespace is required', () => {

@@ -226,7 +226,11 @@ describe('GatewayTier', () => {
         }),
     ).toThrow(/two cluster scrapes have job_name 'apiserver'/);
     expect(
-      () => new GatewayTier(chart(), 'g', { backends: BACKENDS, autoscaling: { minReplicas: 5, maxReplicas: 2 } }),
+      () =>
+        new GatewayTier(chart(), 'g', {
+          backends: BACKENDS,
+          autoscaling: { minReplicas: 5, maxReplicas: 2 },
+        }),
     ).toThrow(/GatewayTier 'g': props.autoscaling.minReplicas = 5: is above maxReplicas \(2\)/);
   });
 });

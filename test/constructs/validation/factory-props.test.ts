@@ -29,7 +29,9 @@ const cast = <T>(v: Record<string, unknown>) => v as unknown as T;
 describe('Backend factories', () => {
   test('unknown options, wrong endpoints and signals name the factory, the backend and the option', () => {
     expect(
-      problems(() => Backend.otlp('main', cast<OtlpBackendOptions>({ endpoint: 'a.example:4317', header: {} }))),
+      problems(() =>
+        Backend.otlp('main', cast<OtlpBackendOptions>({ endpoint: 'a.example:4317', header: {} })),
+      ),
     ).toEqual(["Backend.otlp('main'): options.header is not a prop (did you mean headersFromSecrets?)"]);
     expect(problems(() => Backend.otlp('main', { endpoint: 'https://a.example' }))).toEqual([
       `Backend.otlp('main'): options.endpoint = "https://a.example": must be host:port, e.g. tempo.tracing.svc:4317 (for a URL use Backend.otlpHttp)`,
@@ -54,7 +56,9 @@ describe('Backend factories', () => {
     );
     expect(
       problems(() => Backend.custom('c', Exporters.debug(), cast<OtlpBackendOptions>({ endpoint: 'x:1' }))),
-    ).toEqual(["Backend.custom('c'): options.endpoint is not a prop (known: signals, when, headersFromSecrets, insecure, compression, queueSize, maxElapsedTime)"]);
+    ).toEqual([
+      "Backend.custom('c'): options.endpoint is not a prop (known: signals, when, headersFromSecrets, insecure, compression, queueSize, maxElapsedTime)",
+    ]);
   });
 });
 
@@ -81,13 +85,17 @@ describe('LogsSource factories', () => {
 describe('AlertRules, monitors and the reference stack', () => {
   test('AlertRules refuses unknown props and names its id', () => {
     const chart = new Chart(Testing.app(), 'a', { namespace: 'monitoring' });
-    expect(problems(() => new AlertRules(chart, 'alerts', cast<AlertRulesProps>({ tierz: ['agent'] })))).toEqual([
-      "AlertRules 'alerts': props.tierz is not a prop (did you mean tiers?)",
-    ]);
+    expect(
+      problems(() => new AlertRules(chart, 'alerts', cast<AlertRulesProps>({ tierz: ['agent'] }))),
+    ).toEqual(["AlertRules 'alerts': props.tierz is not a prop (did you mean tiers?)"]);
     expect(
       problems(() => new AlertRules(chart, 'alerts2', cast<AlertRulesProps>({ thresholds: { restart: 3 } }))),
-    ).toEqual(["AlertRules 'alerts2': props.thresholds.restart is not a key of props.thresholds (did you mean restarts?)"]);
-    expect(problems(() => new AlertRules(chart, 'alerts3', cast<AlertRulesProps>({ tiers: ['agents'] })))).toEqual([
+    ).toEqual([
+      "AlertRules 'alerts2': props.thresholds.restart is not a key of props.thresholds (did you mean restarts?)",
+    ]);
+    expect(
+      problems(() => new AlertRules(chart, 'alerts3', cast<AlertRulesProps>({ tiers: ['agents'] }))),
+    ).toEqual([
       `AlertRules 'alerts3': props.tiers[0] = "agents": must be 'agent', 'gateway' or 'clusterAgent'`,
     ]);
   });
@@ -100,7 +108,13 @@ describe('AlertRules, monitors and the reference stack', () => {
           new TelemetryPodMonitor(
             chart,
             'pm',
-            cast<TelemetryMonitorProps>({ name: 'x', job: 'x', selector: { a: 'b' }, port: 'm', intervall: '1m' }),
+            cast<TelemetryMonitorProps>({
+              name: 'x',
+              job: 'x',
+              selector: { a: 'b' },
+              port: 'm',
+              intervall: '1m',
+            }),
           ),
       ),
     ).toEqual(["TelemetryPodMonitor 'pm': props.intervall is not a prop (did you mean interval?)"]);
@@ -123,12 +137,15 @@ describe('AlertRules, monitors and the reference stack', () => {
       /props.backends = \[\]: is empty/,
     );
     expect(
-      problems(() => new ReferenceStack(Testing.app(), 'stack', cast<ReferenceStackProps>({ monitors: 'yes' }))),
+      problems(
+        () => new ReferenceStack(Testing.app(), 'stack', cast<ReferenceStackProps>({ monitors: 'yes' })),
+      ),
     ).toEqual([`ReferenceStack 'stack': props.monitors = "yes": must be true or false`]);
     // Its alert props reach AlertRules, which checks them with its own id.
     expect(
       problems(
-        () => new ReferenceStack(Testing.app(), 'stack', { alerts: cast<AlertRulesProps>({ podtale: false }) }),
+        () =>
+          new ReferenceStack(Testing.app(), 'stack', { alerts: cast<AlertRulesProps>({ podtale: false }) }),
       ),
     ).toEqual(["AlertRules 'alerts': props.podtale is not a prop (did you mean podtail?)"]);
   });

@@ -19,7 +19,10 @@ const gateway = (props: Record<string, unknown>) =>
 const agent = (props: Record<string, unknown>) =>
   new AgentTier(chart(), 'agent', { gateway: GW, ...props } as unknown as AgentTierProps);
 const clusterAgent = (props: Record<string, unknown>) =>
-  new ClusterAgentTier(chart(), 'cluster-agent', { gateway: GW, ...props } as unknown as ClusterAgentTierProps);
+  new ClusterAgentTier(chart(), 'cluster-agent', {
+    gateway: GW,
+    ...props,
+  } as unknown as ClusterAgentTierProps);
 
 /** The problems of a failed construction, one per line. */
 function problems(f: () => unknown): string[] {
@@ -53,7 +56,9 @@ describe('tier props are validated in the constructor', () => {
     expect(problems(() => agent({ nodeScrapes: { kubelets: false } }))).toEqual([
       "AgentTier 'agent': props.nodeScrapes.kubelets is not a key of props.nodeScrapes (did you mean kubelet?)",
     ]);
-    expect(problems(() => gateway({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPU: 50 } }))).toEqual([
+    expect(
+      problems(() => gateway({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPU: 50 } })),
+    ).toEqual([
       "GatewayTier 'gateway': props.autoscaling.targetCPU is not a key of props.autoscaling (did you mean targetCpuUtilization?)",
     ]);
   });
@@ -96,8 +101,14 @@ describe('tier props are validated in the constructor', () => {
       /props.maxUnavailable = -1: must be 0 or more, or false for no PodDisruptionBudget/,
     );
     const c = chart();
-    new GatewayTier(c, 'gateway', { backends: BACKENDS, maxUnavailable: 0, allowBlockingDisruptionBudget: true });
-    expect(find(synthValid(c), 'PodDisruptionBudget', 'otel-gateway').spec).toMatchObject({ maxUnavailable: 0 });
+    new GatewayTier(c, 'gateway', {
+      backends: BACKENDS,
+      maxUnavailable: 0,
+      allowBlockingDisruptionBudget: true,
+    });
+    expect(find(synthValid(c), 'PodDisruptionBudget', 'otel-gateway').spec).toMatchObject({
+      maxUnavailable: 0,
+    });
   });
 
   test('targetAllocator options are checked, and refused without cluster scrapes', () => {
@@ -114,9 +125,9 @@ describe('tier props are validated in the constructor', () => {
         /^GatewayTier 'gateway': props.targetAllocator = \{"replicas":2\}: has no effect without clusterScrapes/,
       ),
     ]);
-    expect(problems(() => gateway({ clusterScrapes: SCRAPES, targetAllocator: { interval: 'often' } }))[0]).toMatch(
-      /props.targetAllocator.interval = "often": must be a duration such as 30s/,
-    );
+    expect(
+      problems(() => gateway({ clusterScrapes: SCRAPES, targetAllocator: { interval: 'often' } }))[0],
+    ).toMatch(/props.targetAllocator.interval = "often": must be a duration such as 30s/);
     const c = chart();
     new GatewayTier(c, 'gateway', {
       backends: BACKENDS,
@@ -126,7 +137,9 @@ describe('tier props are validated in the constructor', () => {
     const objs = synthValid(c);
     expect((find(objs, 'Deployment', 'otel-gateway-targetallocator').spec as Json).replicas).toBe(2);
     expect(
-      (find(objs, 'ConfigMap', 'otel-gateway-targetallocator').data as Record<string, string>)['targetallocator.yaml'],
+      (find(objs, 'ConfigMap', 'otel-gateway-targetallocator').data as Record<string, string>)[
+        'targetallocator.yaml'
+      ],
     ).toContain('allocation_strategy: least-weighted');
   });
 
@@ -134,13 +147,19 @@ describe('tier props are validated in the constructor', () => {
     expect(problems(() => gateway({ signals: ['logz'] }))).toEqual([
       `GatewayTier 'gateway': props.signals[0] = "logz": must be 'logs', 'metrics' or 'traces'`,
     ]);
-    expect(problems(() => gateway({ signals: [] }))[0]).toMatch(/props.signals = \[\]: must list at least one signal/);
-    expect(problems(() => gateway({ signals: ['logs', 'logs'] }))[0]).toMatch(/props.signals = \["logs","logs"\]: must not repeat/);
+    expect(problems(() => gateway({ signals: [] }))[0]).toMatch(
+      /props.signals = \[\]: must list at least one signal/,
+    );
+    expect(problems(() => gateway({ signals: ['logs', 'logs'] }))[0]).toMatch(
+      /props.signals = \["logs","logs"\]: must not repeat/,
+    );
   });
 
   test('autoscaling takes targetMemoryUtilization as a percentage; out of range values are refused', () => {
     expect(
-      problems(() => gateway({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetMemoryUtilization: 150 } })),
+      problems(() =>
+        gateway({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetMemoryUtilization: 150 } }),
+      ),
     ).toEqual([
       "GatewayTier 'gateway': props.autoscaling.targetMemoryUtilization = 150: must be a whole percentage from 1 to 100 (average memory utilisation the HPA keeps)",
     ]);
@@ -166,9 +185,9 @@ describe('tier props are validated in the constructor', () => {
       ),
     ]);
     expect(problems(() => agent({ image: 'otel/x' }))[0]).toMatch(/props.image = "otel\/x": is not pinned/);
-    expect(problems(() => gateway({ clusterScrapes: SCRAPES, targetAllocator: { image: 'ta:latest' } }))[0]).toMatch(
-      /props.targetAllocator.image = "ta:latest": is not pinned/,
-    );
+    expect(
+      problems(() => gateway({ clusterScrapes: SCRAPES, targetAllocator: { image: 'ta:latest' } }))[0],
+    ).toMatch(/props.targetAllocator.image = "ta:latest": is not pinned/);
     const digest = `otel/opentelemetry-collector-contrib@sha256:${'a1'.repeat(32)}`;
     const c = chart();
     new AgentTier(c, 'agent', { gateway: GW, image: digest, logs: LogsSource.none() });
@@ -194,12 +213,18 @@ describe('tier props are validated in the constructor', () => {
     expect(problems(() => clusterAgent({ events: 'all' }))[0]).toMatch(
       /props.events = "all": must be 'k8sobjects', 'k8s_events' or false/,
     );
-    expect(problems(() => gateway({ namespace: 'Monitoring' }))[0]).toMatch(/props.namespace = "Monitoring": must be a DNS-1123 label/);
-    expect(problems(() => gateway({ name: 'Gateway' }))[0]).toMatch(/props.name = "Gateway": must be at most 42 lowercase letters/);
+    expect(problems(() => gateway({ namespace: 'Monitoring' }))[0]).toMatch(
+      /props.namespace = "Monitoring": must be a DNS-1123 label/,
+    );
+    expect(problems(() => gateway({ name: 'Gateway' }))[0]).toMatch(
+      /props.name = "Gateway": must be at most 42 lowercase letters/,
+    );
     expect(problems(() => gateway({ backends: [{ name: 'x' }] }))[0]).toMatch(
       /props.backends\[0\] = \{"name":"x"\}: must be a Backend, e.g. Backend.otlp/,
     );
-    expect(problems(() => gateway({ rendering: 'operator' }))[0]).toMatch(/props.rendering = "operator": must be a Rendering/);
+    expect(problems(() => gateway({ rendering: 'operator' }))[0]).toMatch(
+      /props.rendering = "operator": must be a Rendering/,
+    );
     expect(problems(() => agent({ resources: { limits: { memory: '1 GB' } } }))).toEqual(
       expect.arrayContaining([
         `AgentTier 'agent': props.resources.limits.memory = "1 GB": must be a memory quantity such as '512Mi' or '2Gi'`,
@@ -214,13 +239,17 @@ describe('tier props are validated in the constructor', () => {
       `GatewayTier 'gateway': props.signals[0] = "logz": must be 'logs', 'metrics' or 'traces'`,
       "GatewayTier 'gateway': props.replicass is not a prop (did you mean replicas?)",
     ]);
-    const many = problems(() => gateway({ signals: ['logz'], logLevel: 'loud', autoscaling: { minReplicas: 0, maxReplicas: 1 } }));
+    const many = problems(() =>
+      gateway({ signals: ['logz'], logLevel: 'loud', autoscaling: { minReplicas: 0, maxReplicas: 1 } }),
+    );
     expect(many).toHaveLength(3);
   });
 
   test('the default props of each tier stay valid', () => {
     const c = chart();
-    const gw = new GatewayTier(c, 'gateway', { backends: [Backend.otlp('a', { endpoint: 'a.example:4317' })] });
+    const gw = new GatewayTier(c, 'gateway', {
+      backends: [Backend.otlp('a', { endpoint: 'a.example:4317' })],
+    });
     new AgentTier(c, 'agent', { gateway: gw });
     new ClusterAgentTier(c, 'cluster-agent', { gateway: gw });
     expect(synthValid(c).length).toBeGreaterThan(10);
