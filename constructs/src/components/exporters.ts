@@ -63,7 +63,10 @@ export const otlphttpExporterOptions = z
   .object({
     ...otlpCommon,
     /** Base URL; the exporter appends `/v1/logs`, `/v1/metrics`, `/v1/traces`. */
-    endpoint: z.url({ message: 'must be a URL such as https://otlp.example.com' }),
+    endpoint: z.url({
+      protocol: /^https?$/,
+      message: 'must be an http(s) URL such as https://otlp.example.com',
+    }),
   })
   .strict();
 

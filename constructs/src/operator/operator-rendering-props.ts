@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseProps } from '../validation/prop-errors';
 
 /** Props of the OpenTelemetry Operator rendering (`Rendering.operator()` uses the defaults). */
 export interface OperatorRenderingProps {
@@ -26,26 +27,20 @@ export interface OperatorRenderingProps {
 
 export const operatorRenderingSchema = z
   .object({
-    upgradeStrategy: z.enum(['automatic', 'none']).default('none'),
-    managementState: z.enum(['managed', 'unmanaged']).default('managed'),
-    stableServices: z.boolean().default(true),
+    upgradeStrategy: z
+      .enum(['automatic', 'none'], { error: "must be 'automatic' or 'none'" })
+      .default('none'),
+    managementState: z
+      .enum(['managed', 'unmanaged'], { error: "must be 'managed' or 'unmanaged'" })
+      .default('managed'),
+    stableServices: z.boolean({ error: 'must be true or false' }).default(true),
     labels: z.record(z.string(), z.string()).default({}),
   })
   .strict();
 
 export type ResolvedOperatorRenderingProps = z.output<typeof operatorRenderingSchema>;
 
-/** Validates the props; throws naming the key, the value and the fix. */
+/** Validates the props; throws naming the key, the value and the fix (`OperatorRenderer: props.x = ...`). */
 export function resolveOperatorRenderingProps(props: OperatorRenderingProps): ResolvedOperatorRenderingProps {
-  const parsed = operatorRenderingSchema.safeParse(props);
-  if (parsed.success) return parsed.data;
-  throw new Error(
-    parsed.error.issues
-      .map((i) => {
-        const key = i.path.join('.');
-        const value = (props as Record<string, unknown>)[String(i.path[0])];
-        return `operator rendering prop "${key}" = ${JSON.stringify(value)}: ${i.message}`;
-      })
-      .join('\n'),
-  );
+  return parseProps('OperatorRenderer', 'props', operatorRenderingSchema, props);
 }

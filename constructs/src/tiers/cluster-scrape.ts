@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import type { PolicyRule } from '../model/kube-types';
+import { parseProps } from '../validation/prop-errors';
+import { dnsLabel, duration } from '../validation/prop-schemas';
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 const SA_CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
@@ -27,6 +30,34 @@ export function discoveryRules(role: string): PolicyRule[] {
   }
 }
 
+const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).min(1, `must be ${what}`);
+const policyRules = z.array(
+  z
+    .object({
+      apiGroups: z.array(z.string()).optional(),
+      resources: z.array(z.string()).optional(),
+      resourceNames: z.array(z.string()).optional(),
+      nonResourceURLs: z.array(z.string()).optional(),
+      verbs: z.array(z.string()).min(1, 'must list at least one verb'),
+    })
+    .strict(),
+  {
+    error: "must be an array of RBAC rules, e.g. [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]",
+  },
+);
+const kubeStateMetricsOptions = z
+  .object({
+    namespace: dnsLabel.optional(),
+    service: nonEmpty('the Service name of kube-state-metrics').optional(),
+    port: nonEmpty('the name of the Service port serving metrics, e.g. http-metrics').optional(),
+    interval: duration.optional(),
+  })
+  .strict();
+const apiserverOptions = z.object({ interval: duration.optional() }).strict();
+const customOptions = z
+  .object({ discoveryRules: policyRules.optional(), scrapeRules: policyRules.optional() })
+  .strict();
+
 /**
  * A cluster-wide Prometheus scrape the gateway runs through the Target Allocator, so each
  * target is scraped by exactly one gateway replica.
@@ -36,6 +67,7 @@ export class ClusterScrape {
   static kubeStateMetrics(
     options: { namespace?: string; service?: string; port?: string; interval?: string } = {},
   ): ClusterScrape {
+    parseProps('ClusterScrape.kubeStateMetrics()', 'options', kubeStateMetricsOptions, options);
     const ns = options.namespace ?? 'kube-system';
     const svc = options.service ?? 'kube-state-metrics';
     return new ClusterScrape(
@@ -60,6 +92,7 @@ export class ClusterScrape {
 
   /** The Kubernetes API servers (`default/kubernetes` endpoints, https with the ServiceAccount token). */
   static apiserver(options: { interval?: string } = {}): ClusterScrape {
+    parseProps('ClusterScrape.apiserver()', 'options', apiserverOptions, options);
     return new ClusterScrape(
       {
         job_name: 'apiserver',
@@ -86,6 +119,7 @@ export class ClusterScrape {
     scrapeConfig: Readonly<Record<string, unknown>>,
     options: { discoveryRules?: readonly PolicyRule[]; scrapeRules?: readonly PolicyRule[] } = {},
   ): ClusterScrape {
+    parseProps('ClusterScrape.custom()', 'options', customOptions, options);
     if (typeof scrapeConfig.job_name !== 'string' || !scrapeConfig.job_name) {
       throw new Error('ClusterScrape.custom: the scrape config has no job_name; set job_name');
     }

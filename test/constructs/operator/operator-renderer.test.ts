@@ -220,7 +220,10 @@ describe('OperatorRenderer', () => {
     expect(manifests.some((m) => m.kind === 'Service')).toBe(false);
     if (!validateCollector(cr)) throw new Error(describeErrors(validateCollector.errors));
     expect(() => new OperatorRenderer({ upgradeStrategy: 'sometimes' as never })).toThrow(
-      /operator rendering prop "upgradeStrategy" = "sometimes"/,
+      /OperatorRenderer: props.upgradeStrategy = "sometimes": must be 'automatic' or 'none'/,
+    );
+    expect(() => new OperatorRenderer({ stableService: false } as never)).toThrow(
+      /OperatorRenderer: props.stableService is not a prop \(did you mean stableServices\?\)/,
     );
   });
 

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import {
   AlertRules,
+  ClusterScrape,
   Backend,
   Exporters,
   LogsSource,
@@ -148,5 +149,23 @@ describe('AlertRules, monitors and the reference stack', () => {
           new ReferenceStack(Testing.app(), 'stack', { alerts: cast<AlertRulesProps>({ podtale: false }) }),
       ),
     ).toEqual(["AlertRules 'alerts': props.podtale is not a prop (did you mean podtail?)"]);
+  });
+});
+
+describe('ClusterScrape factories', () => {
+  test('options are strict and checked', () => {
+    expect(problems(() => ClusterScrape.kubeStateMetrics(cast({ namespaces: ['kube-system'] })))).toEqual([
+      'ClusterScrape.kubeStateMetrics(): options.namespaces is not a prop (did you mean namespace?)',
+    ]);
+    expect(problems(() => ClusterScrape.apiserver({ interval: '30 seconds' }))).toEqual([
+      'ClusterScrape.apiserver(): options.interval = "30 seconds": must be a duration such as 30s, 1m or 500ms',
+    ]);
+    expect(
+      problems(() =>
+        ClusterScrape.custom({ job_name: 'x' }, { scrapeRules: [{ resources: ['pods'], verbs: [] }] }),
+      )[0],
+    ).toMatch(
+      /^ClusterScrape.custom\(\): options.scrapeRules\[0\].verbs = \[\]: must list at least one verb/,
+    );
   });
 });
