@@ -1,7 +1,24 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import * as protobuf from 'protobufjs';
+import type * as Grpc from '@grpc/grpc-js';
+import type * as Protobuf from 'protobufjs';
+
+let grpcModule: typeof Grpc | undefined;
+let protobufModule: typeof Protobuf | undefined;
+
+/** `@grpc/grpc-js`, loaded on first use: podtail with containerd off never loads it. */
+function grpcJs(): typeof Grpc {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  grpcModule ??= require('@grpc/grpc-js') as typeof Grpc;
+  return grpcModule;
+}
+
+/** `protobufjs`, loaded on first use. */
+function protobufJs(): typeof Protobuf {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  protobufModule ??= require('protobufjs') as typeof Protobuf;
+  return protobufModule;
+}
 
 /** Where the `.proto` files shipped in the package live (`runtime/proto`). */
 export function protoDir(): string {
@@ -15,13 +32,13 @@ export function protoDir(): string {
   return dir;
 }
 
-let rootCache: protobuf.Root | undefined;
+let rootCache: Protobuf.Root | undefined;
 
 /** The protobuf types podtail uses to talk to containerd, loaded once. */
-export function containerdProtos(): protobuf.Root {
+export function containerdProtos(): Protobuf.Root {
   if (!rootCache) {
     const dir = protoDir();
-    const root = new protobuf.Root();
+    const root = new (protobufJs().Root)();
     root.loadSync([join(dir, 'containerd.proto'), join(dir, 'containerd-events.proto')]);
     root.resolveAll();
     rootCache = root;
@@ -79,7 +96,7 @@ export function grpcCode(err: unknown): number | undefined {
   return typeof c === 'number' ? c : undefined;
 }
 
-const toObjectOptions: protobuf.IConversionOptions = {
+const toObjectOptions: Protobuf.IConversionOptions = {
   longs: Number,
   enums: String,
   defaults: true,
@@ -92,13 +109,14 @@ const toObjectOptions: protobuf.IConversionOptions = {
  * encoded with protobufjs from podtail's own `.proto` files; method paths are containerd's.
  */
 export class ContainerdClient {
-  private readonly client: grpc.Client;
+  private readonly client: Grpc.Client;
   private readonly root = containerdProtos();
 
   constructor(
     readonly socket: string,
     options: { connectTimeoutMs?: number } = {},
   ) {
+    const grpc = grpcJs();
     this.client = new grpc.Client(`unix:${socket}`, grpc.credentials.createInsecure(), {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
@@ -113,7 +131,7 @@ export class ContainerdClient {
     this.client.close();
   }
 
-  private type(name: string): protobuf.Type {
+  private type(name: string): Protobuf.Type {
     return this.root.lookupType(name);
   }
 
@@ -127,8 +145,8 @@ export class ContainerdClient {
     return (b) => t.toObject(t.decode(b), toObjectOptions) as R;
   }
 
-  private metadata(namespace?: string): grpc.Metadata {
-    const md = new grpc.Metadata();
+  private metadata(namespace?: string): Grpc.Metadata {
+    const md = new (grpcJs().Metadata)();
     if (namespace) md.set(NS_HEADER, namespace);
     return md;
   }
@@ -205,7 +223,7 @@ export class ContainerdClient {
       );
       return res.processes.map((p) => p.pid);
     } catch (e) {
-      if (grpcCode(e) === grpc.status.NOT_FOUND) return [];
+      if (grpcCode(e) === grpcJs().status.NOT_FOUND) return [];
       throw e;
     }
   }
@@ -256,7 +274,7 @@ export class ContainerdClient {
       const type = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
       let payload: Record<string, unknown> | undefined;
       const t = this.root.lookup(type);
-      if (t instanceof protobuf.Type && env.event) {
+      if (t instanceof protobufJs().Type && env.event) {
         try {
           payload = t.toObject(t.decode(env.event.value), toObjectOptions);
         } catch {

@@ -1,4 +1,5 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubernetesClient } from './api-module';
 import type { KubernetesConfig } from '../config/kubernetes';
 
 /**
@@ -6,7 +7,7 @@ import type { KubernetesConfig } from '../config/kubernetes';
  * when given), else the in-cluster service account. Throws with the fix when neither works.
  */
 export function loadKubeConfig(cfg: KubernetesConfig, env: NodeJS.ProcessEnv = process.env): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new (kubernetesClient().KubeConfig)();
   if (cfg.kubeconfig) {
     try {
       kc.loadFromFile(cfg.kubeconfig);

@@ -1,4 +1,5 @@
-import { AppsV1Api, BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { AppsV1Api, BatchV1Api, KubeConfig } from '@kubernetes/client-node';
+import { kubernetesClient } from './api-module';
 import { statusOf } from './client';
 import { controllerOf, type Pod } from './pod';
 
@@ -72,8 +73,9 @@ export class OwnerResolver {
     private readonly maxEntries: number,
     private readonly forbidden: (kind: string, message: string) => void,
   ) {
-    this.apps = kubeConfig.makeApiClient(AppsV1Api);
-    this.batch = kubeConfig.makeApiClient(BatchV1Api);
+    const k8s = kubernetesClient();
+    this.apps = kubeConfig.makeApiClient(k8s.AppsV1Api);
+    this.batch = kubeConfig.makeApiClient(k8s.BatchV1Api);
   }
 
   /** The cached second-level owner of `pod`, if resolved; starts a lookup (then `onResolved`) if not. */

@@ -1,4 +1,5 @@
-import { CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import { kubernetesClient } from './api-module';
 import { parsePod, type Pod } from './pod';
 import { statusOf } from './client';
 
@@ -59,8 +60,9 @@ export class PodInformer {
   readonly stats = { lists: 0, watches: 0, events: 0, bookmarks: 0, gone: 0 };
 
   constructor(private readonly opts: PodInformerOptions) {
-    this.api = opts.kubeConfig.makeApiClient(CoreV1Api);
-    this.watcher = new Watch(opts.kubeConfig);
+    const k8s = kubernetesClient();
+    this.api = opts.kubeConfig.makeApiClient(k8s.CoreV1Api);
+    this.watcher = new k8s.Watch(opts.kubeConfig);
     this.fieldSelector = `spec.nodeName=${opts.nodeName}`;
     this.backoffMs = opts.initialBackoffMs;
   }
