@@ -29,6 +29,18 @@ export function bodyText(body: PodtailRecord['body']): string | undefined {
   return typeof m === 'string' ? m : undefined;
 }
 
+/** A resource built by attribution and what it was built from. */
+interface ResourceSlot {
+  readonly entry: PodEntry | undefined;
+  readonly version: number;
+  readonly lookedUp: boolean;
+  readonly containerId?: string;
+  readonly imageName?: string;
+  readonly rank?: number | string;
+  readonly jobId?: string;
+  readonly resource: Record<string, AttributeValue>;
+}
+
 function nanosNow(ms: number): string {
   return (BigInt(ms) * 1_000_000n).toString();
 }
@@ -54,6 +66,8 @@ export class AttributionExtension implements PodtailExtension {
   private readonly truncated;
   private readonly degraded;
   private readonly disruptions;
+  /** The resource last built for a base resource object (one per file). */
+  private readonly slots = new WeakMap<object, ResourceSlot>();
 
   constructor(
     private readonly ctx: PodtailContext,
@@ -140,7 +154,7 @@ export class AttributionExtension implements PodtailExtension {
         }
       }
     }
-    this.processors = [{ name: 'attribution', process: (r, o) => this.process(r, o) }];
+    this.processors = [{ name: 'attribution', keepsResource: true, process: (r, o) => this.process(r, o) }];
   }
 
   async start(): Promise<void> {
@@ -176,48 +190,101 @@ export class AttributionExtension implements PodtailExtension {
   }
 
   process(record: PodtailRecord, origin: RecordOrigin): PodtailRecord {
-    const res = record.resource;
-    res[ATTR.namespace] = origin.namespace;
-    res[ATTR.podName] = origin.podName;
-    res[ATTR.podUid] = origin.podUid;
-    res[ATTR.containerName] = origin.containerName;
-    res[ATTR.restartCount] = origin.restartCount;
-    res[ATTR.nodeName] = this.ctx.config.nodeName;
+    const base = record.resource;
     let entry: PodEntry | undefined;
-    let container: CachedContainer | undefined;
     if (this.wanted) {
       const l = this.cache.lookup(origin.podUid);
       if (l.state === 'live' || l.state === 'deleted') entry = l.entry;
       else if (l.state === 'expired') this.pathOnly.inc({ reason: 'expired' });
       else this.pathOnly.inc({ reason: this.informer?.isHealthy ? 'unknown_pod' : 'informer_down' });
     }
+    // The records of one file mostly get the same resource: reuse the one built last for this
+    // base while everything it was built from is unchanged (no object per record).
+    const slot = this.slots.get(base);
+    if (
+      slot &&
+      slot.entry === entry &&
+      slot.version === this.cache.version &&
+      this.stillCurrent(slot, record, origin, entry)
+    ) {
+      record.resource = slot.resource;
+      return record;
+    }
+    const res: Record<string, AttributeValue> = { ...base };
+    res[ATTR.namespace] = origin.namespace;
+    res[ATTR.podName] = origin.podName;
+    res[ATTR.podUid] = origin.podUid;
+    res[ATTR.containerName] = origin.containerName;
+    res[ATTR.restartCount] = origin.restartCount;
+    res[ATTR.nodeName] = this.ctx.config.nodeName;
+    let container: CachedContainer | undefined;
     if (entry) {
       Object.assign(res, entry.podAttrs);
       container = entry.containers.get(origin.containerName);
       if (container) Object.assign(res, containerAttributes(container, origin.restartCount));
     }
-    if (res[ATTR.containerId] === undefined && this.opts.containerLookup) {
-      const c = this.opts.containerLookup.lookup({
-        podUid: origin.podUid,
-        namespace: origin.namespace,
-        podName: origin.podName,
-        containerName: origin.containerName,
-        restartCount: origin.restartCount,
-      });
-      if (c?.containerId) res[ATTR.containerId] = c.containerId;
-      if (c?.imageName && res[ATTR.imageName] === undefined) res[ATTR.imageName] = c.imageName;
+    const lookedUp = res[ATTR.containerId] === undefined && this.opts.containerLookup !== undefined;
+    let found: ReturnType<ContainerLookup['lookup']>;
+    if (lookedUp) {
+      found = this.lookupContainer(origin);
+      if (found?.containerId) res[ATTR.containerId] = found.containerId;
+      if (found?.imageName && res[ATTR.imageName] === undefined) res[ATTR.imageName] = found.imageName;
     }
-    this.setIdentity(
-      res,
-      this.training.resolve({
-        labels: entry?.pod.metadata.labels,
-        annotations: entry?.pod.metadata.annotations,
-        env: container?.env,
-        containerKey: `${origin.podUid}/${origin.containerName}`,
-        text: bodyText(record.body),
-      }),
-    );
+    const id = this.identity(record, origin, entry, container);
+    this.setIdentity(res, id);
+    record.resource = res;
+    this.slots.set(base, {
+      entry,
+      version: this.cache.version,
+      lookedUp,
+      containerId: found?.containerId,
+      imageName: found?.imageName,
+      rank: id.rank,
+      jobId: id.jobId,
+      resource: res,
+    });
     return record;
+  }
+
+  /** Whether a slot built for the same base, entry and cache version still holds for `record`. */
+  private stillCurrent(
+    slot: ResourceSlot,
+    record: PodtailRecord,
+    origin: RecordOrigin,
+    entry: PodEntry | undefined,
+  ): boolean {
+    if (slot.lookedUp) {
+      const c = this.lookupContainer(origin);
+      if (c?.containerId !== slot.containerId || c?.imageName !== slot.imageName) return false;
+    }
+    if (!this.training.usesBody) return true;
+    const id = this.identity(record, origin, entry, entry?.containers.get(origin.containerName));
+    return id.rank === slot.rank && id.jobId === slot.jobId;
+  }
+
+  private lookupContainer(origin: RecordOrigin): ReturnType<ContainerLookup['lookup']> {
+    return this.opts.containerLookup?.lookup({
+      podUid: origin.podUid,
+      namespace: origin.namespace,
+      podName: origin.podName,
+      containerName: origin.containerName,
+      restartCount: origin.restartCount,
+    });
+  }
+
+  private identity(
+    record: PodtailRecord,
+    origin: RecordOrigin,
+    entry: PodEntry | undefined,
+    container: CachedContainer | undefined,
+  ): TrainingIdentity {
+    return this.training.resolve({
+      labels: entry?.pod.metadata.labels,
+      annotations: entry?.pod.metadata.annotations,
+      env: container?.env,
+      containerKey: `${origin.podUid}/${origin.containerName}`,
+      text: this.training.usesBody ? bodyText(record.body) : undefined,
+    });
   }
 
   private setIdentity(res: Record<string, AttributeValue>, id: TrainingIdentity): void {

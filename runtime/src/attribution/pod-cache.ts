@@ -45,6 +45,8 @@ export class PodCache {
   private readonly entries = new Map<string, PodEntry>();
   private readonly expired = new Set<string>();
   private readonly extraOwners = new Map<string, OwnerAttributes>();
+  /** Bumped on every change, so a result computed from an entry can tell it is still current. */
+  version = 0;
 
   constructor(
     private readonly cfg: KubernetesConfig,
@@ -68,6 +70,7 @@ export class PodCache {
   }
 
   upsert(pod: Pod): PodEntry {
+    this.version++;
     const uid = pod.metadata.uid;
     const isNew = !this.entries.has(uid);
     this.entries.delete(uid);
@@ -83,6 +86,7 @@ export class PodCache {
 
   /** Marks a pod deleted; it stays for the grace period. */
   remove(pod: Pod): void {
+    this.version++;
     const e = this.entries.get(pod.metadata.uid);
     if (e && e.deletedAt === undefined) e.deletedAt = this.now();
   }
@@ -98,6 +102,7 @@ export class PodCache {
 
   /** Second-level owners resolved later (deployment, cronjob) for a pod UID. */
   addOwner(uid: string, attrs: OwnerAttributes): void {
+    this.version++;
     this.extraOwners.set(uid, { ...this.extraOwners.get(uid), ...attrs });
     const e = this.entries.get(uid);
     if (e) Object.assign(e.podAttrs, attrs);
@@ -115,6 +120,7 @@ export class PodCache {
   }
 
   private forget(uid: string): void {
+    this.version++;
     this.entries.delete(uid);
     this.extraOwners.delete(uid);
     this.expired.add(uid);

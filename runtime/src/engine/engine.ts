@@ -67,6 +67,8 @@ export class Engine {
   private readonly exporter: Exporter;
   private readonly extensions: PodtailExtension[];
   private readonly processors: RecordProcessor[];
+  /** No processor changes a record's resource in place: records of a file share `f.resource`. */
+  private readonly shareResource: boolean;
   private readonly failures;
   private readonly failureLog: RateLimitedLog<FailureKind>;
   private readonly exportFailureLog: RateLimitedLog;
@@ -154,6 +156,7 @@ export class Engine {
     };
     this.extensions = (opts.extensions ?? createExtensions)(this.context);
     this.processors = this.extensions.flatMap((e) => e.processors ?? []);
+    this.shareResource = this.processors.every((p) => p.keepsResource === true);
     this.metrics = createCoreMetrics(this.registry, () => this.collectFileGauges());
   }
 
@@ -1043,7 +1046,7 @@ export class Engine {
       observedTimeUnixNano: this.observed,
       body,
       attributes,
-      resource: this.processors.length ? { ...f.resource } : f.resource,
+      resource: this.shareResource ? f.resource : { ...f.resource },
     };
     for (let i = 0; i < this.processors.length && rec; i++) rec = this.processors[i].process(rec, f.origin);
     const batch = this.batch;

@@ -44,7 +44,7 @@ export class OtlpLogsEncoder {
       let found: (typeof groups)[number] | undefined;
       if (groups.length <= 32) {
         for (const g of groups) {
-          if (shallowEqual(r.resource, g.resource)) {
+          if (r.resource === g.resource || shallowEqual(r.resource, g.resource)) {
             found = g;
             break;
           }

@@ -40,6 +40,12 @@ export interface RecordOrigin {
 export interface RecordProcessor {
   readonly name: string;
   process(record: PodtailRecord, origin: RecordOrigin): PodtailRecord | null;
+  /**
+   * True when `process` never changes `record.resource` in place (it may replace it with
+   * another object). When every processor says so, the records of one file share one resource
+   * object instead of a copy each; otherwise each record gets its own copy to change.
+   */
+  readonly keepsResource?: boolean;
   /** Called once when podtail stops. */
   close?(): Promise<void> | void;
 }

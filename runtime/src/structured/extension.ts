@@ -21,6 +21,7 @@ export function structuredApplies(cfg: StructuredConfig, namespace: string, cont
  */
 export class StructuredProcessor implements RecordProcessor {
   readonly name = 'structured';
+  readonly keepsResource = true;
   private readonly cache = new Map<string, boolean>();
   private readonly malformed;
   private readonly parsed;

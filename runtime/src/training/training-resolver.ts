@@ -35,6 +35,11 @@ export class TrainingResolver {
   private readonly rank: Field;
   private readonly jobId: Field;
   private readonly learned = new Map<string, TrainingIdentity>();
+  /**
+   * True when a `body` source is configured: the identity may then change with any line. When
+   * false, it depends only on the pod's labels and annotations and the container's env.
+   */
+  readonly usesBody: boolean;
 
   constructor(
     cfg: TrainingConfig,
@@ -50,6 +55,7 @@ export class TrainingResolver {
       pattern: cfg.jobId.bodyPattern ? RE2JS.compile(cfg.jobId.bodyPattern) : undefined,
       capture: 'job_id',
     };
+    this.usesBody = [...this.rank.sources, ...this.jobId.sources].some((s) => s.kind === 'body');
   }
 
   resolve(inputs: TrainingInputs): TrainingIdentity {
