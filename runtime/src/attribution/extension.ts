@@ -154,7 +154,14 @@ export class AttributionExtension implements PodtailExtension {
         }
       }
     }
-    this.processors = [{ name: 'attribution', keepsResource: true, process: (r, o) => this.process(r, o) }];
+    this.processors = [
+      {
+        name: 'attribution',
+        keepsResource: true,
+        keepsAttributes: true,
+        process: (r, o) => this.process(r, o),
+      },
+    ];
   }
 
   async start(): Promise<void> {

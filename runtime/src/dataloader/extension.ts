@@ -69,7 +69,14 @@ export class DataloaderExtension implements PodtailExtension {
       'Dataloader timing lines not measured because maxSeries was reached',
       [],
     );
-    this.processors = [{ name: 'dataloader', keepsResource: true, process: (r, o) => this.process(r, o) }];
+    this.processors = [
+      {
+        name: 'dataloader',
+        keepsResource: true,
+        keepsAttributes: true,
+        process: (r, o) => this.process(r, o),
+      },
+    ];
   }
 
   async start(): Promise<void> {

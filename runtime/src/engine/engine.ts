@@ -69,6 +69,8 @@ export class Engine {
   private readonly processors: RecordProcessor[];
   /** No processor changes a record's resource in place: records of a file share `f.resource`. */
   private readonly shareResource: boolean;
+  /** No processor changes a record's attributes in place: records of a file and stream share them. */
+  private readonly shareAttributes: boolean;
   private readonly failures;
   private readonly failureLog: RateLimitedLog<FailureKind>;
   private readonly exportFailureLog: RateLimitedLog;
@@ -157,6 +159,7 @@ export class Engine {
     this.extensions = (opts.extensions ?? createExtensions)(this.context);
     this.processors = this.extensions.flatMap((e) => e.processors ?? []);
     this.shareResource = this.processors.every((p) => p.keepsResource === true);
+    this.shareAttributes = this.processors.every((p) => p.keepsAttributes === true);
     this.metrics = createCoreMetrics(this.registry, () => this.collectFileGauges());
   }
 
@@ -1029,9 +1032,11 @@ export class Engine {
     lineEnd: number,
   ): void {
     const attributes: PodtailRecord['attributes'] =
-      stream === undefined
-        ? { 'log.file.path': f.nodePath }
-        : { 'log.iostream': STREAMS[stream], 'log.file.path': f.nodePath };
+      this.shareAttributes && !truncated
+        ? f.attributesFor(stream)
+        : stream === undefined
+          ? { 'log.file.path': f.nodePath }
+          : { 'log.iostream': STREAMS[stream], 'log.file.path': f.nodePath };
     if (truncated) {
       attributes['podtail.truncated'] = true;
       attributes['podtail.original_bytes'] = originalBytes;

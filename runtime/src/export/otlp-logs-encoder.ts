@@ -24,6 +24,9 @@ export class OtlpLogsEncoder {
   private kvEntries = 0;
   private readonly scratch = new ProtoWriter(1024);
   private readonly parts: Buffer[] = [];
+  /** The attributes object `parts` encodes (within one `encode` call), and their size. */
+  private partsOf: object | undefined;
+  private partsBytes = 0;
 
   constructor(
     private readonly scopeName = 'podtail',
@@ -66,6 +69,7 @@ export class OtlpLogsEncoder {
     }
     const w = this.w;
     w.reset();
+    this.partsOf = undefined;
     for (const { resource, records: group } of groups) {
       const rl = w.fork();
       const res = w.fork();
@@ -122,16 +126,23 @@ export class OtlpLogsEncoder {
     if (typeof body !== 'string' || r.severityText !== undefined || r.severityNumber !== undefined)
       return false;
     const parts = this.parts;
-    parts.length = 0;
-    let attrBytes = 0;
     const attrs = r.attributes;
-    for (const key in attrs) {
-      const v = attrs[key];
-      if (typeof v !== 'string' || v.length > CACHE_VALUE_CHARS) return false;
-      const b = this.encodedAttribute(key, v);
-      parts.push(b);
-      attrBytes += b.length;
+    if (attrs !== this.partsOf) {
+      // Records of one file share their attributes object: encode it once per batch.
+      this.partsOf = undefined;
+      parts.length = 0;
+      let n = 0;
+      for (const key in attrs) {
+        const v = attrs[key];
+        if (typeof v !== 'string' || v.length > CACHE_VALUE_CHARS) return false;
+        const b = this.encodedAttribute(key, v);
+        parts.push(b);
+        n += b.length;
+      }
+      this.partsOf = attrs;
+      this.partsBytes = n;
     }
+    const attrBytes = this.partsBytes;
     const bodyLen = Buffer.byteLength(body, 'utf8');
     const anyLen = 1 + varintSize(bodyLen) + bodyLen;
     const size = 9 + 1 + varintSize(anyLen) + anyLen + attrBytes + 9;

@@ -53,7 +53,9 @@ export class LimitsExtension implements PodtailExtension {
       'Records dropped on purpose (egress limit, over-size), by namespace and reason',
       ['namespace', 'reason'],
     );
-    this.processors = [{ name: 'limits', keepsResource: true, process: (r, o) => this.process(r, o) }];
+    this.processors = [
+      { name: 'limits', keepsResource: true, keepsAttributes: true, process: (r, o) => this.process(r, o) },
+    ];
   }
 
   get bucketCount(): number {

@@ -46,6 +46,11 @@ export interface RecordProcessor {
    * object instead of a copy each; otherwise each record gets its own copy to change.
    */
   readonly keepsResource?: boolean;
+  /**
+   * True when `process` never changes `record.attributes` in place (it may replace them). When
+   * every processor says so, the records of one file and stream share one attributes object.
+   */
+  readonly keepsAttributes?: boolean;
   /** Called once when podtail stops. */
   close?(): Promise<void> | void;
 }

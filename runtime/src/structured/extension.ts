@@ -22,6 +22,7 @@ export function structuredApplies(cfg: StructuredConfig, namespace: string, cont
 export class StructuredProcessor implements RecordProcessor {
   readonly name = 'structured';
   readonly keepsResource = true;
+  readonly keepsAttributes = true;
   private readonly cache = new Map<string, boolean>();
   private readonly malformed;
   private readonly parsed;

@@ -64,6 +64,25 @@ export class TailedFile {
     };
   }
 
+  private readonly sharedAttributes: Array<Record<string, AttributeValue> | undefined> = [];
+
+  /**
+   * The record attributes of this file's lines of `stream` (undefined: not CRI), one object for
+   * all of them (used when no processor changes attributes in place).
+   */
+  attributesFor(stream: 0 | 1 | undefined): Record<string, AttributeValue> {
+    const i = stream ?? 2;
+    let a = this.sharedAttributes[i];
+    if (!a) {
+      a =
+        stream === undefined
+          ? { 'log.file.path': this.nodePath }
+          : { 'log.iostream': stream === 0 ? 'stdout' : 'stderr', 'log.file.path': this.nodePath };
+      this.sharedAttributes[i] = a;
+    }
+    return a;
+  }
+
   /** Offset of the first byte not yet turned into a record or a pending partial. */
   get consumedOffset(): number {
     return this.readOffset - (this.leftover ? this.leftover.length : 0);
