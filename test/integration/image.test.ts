@@ -265,7 +265,9 @@ describe('podtail image (runtime/Dockerfile), replayed without docker', () => {
         image: 'otel/opentelemetry-collector-contrib:latest',
       });
       Testing.synth(chart);
-    }).toThrow(/'otel\/opentelemetry-collector-contrib:latest' is not pinned/);
+    }).toThrow(
+      /AgentTier 'agent': props\.image = "otel\/opentelemetry-collector-contrib:latest": is not pinned/,
+    );
   });
 });
 
