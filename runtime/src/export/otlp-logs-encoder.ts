@@ -34,6 +34,14 @@ export class OtlpLogsEncoder {
   ) {}
 
   encode(records: readonly PodtailRecord[]): Buffer {
+    return Buffer.from(this.encodeShared(records));
+  }
+
+  /**
+   * Like `encode`, without copying: the result is a view of the encoder's buffer, valid until
+   * the next call (an exporter that sends one request at a time and waits for it).
+   */
+  encodeShared(records: readonly PodtailRecord[]): Buffer {
     // Group by resource: by object identity first, then by shallow equality against the groups
     // seen so far (records of one file share equal resources), then by a serialized key.
     const groups: Array<{ resource: Record<string, AttributeValue>; records: PodtailRecord[] }> = [];
@@ -84,7 +92,7 @@ export class OtlpLogsEncoder {
       w.join(2, sl);
       w.join(1, rl);
     }
-    return w.finish();
+    return w.buf.subarray(0, w.pos);
   }
 
   /** The `attributes` field (6) of a LogRecord holding key = value, encoded once and cached. */

@@ -177,7 +177,13 @@ export class OtlpHttpExporter implements Exporter {
     let partialRejected = 0;
     const messages: string[] = [];
     const send = async (part: readonly PodtailRecord[]): Promise<void> => {
-      const res = await this.post('v1/logs', this.encoder.encode(part), 'application/x-protobuf', signal);
+      // One request at a time, awaited: the encoder's buffer is reused only after it is sent.
+      const res = await this.post(
+        'v1/logs',
+        this.encoder.encodeShared(part),
+        'application/x-protobuf',
+        signal,
+      );
       if (res.kind === 'acked') {
         bytes += res.bytes;
         const ps = parsePartialSuccess(res.response.body, res.response.contentType);
