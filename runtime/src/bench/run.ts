@@ -120,9 +120,15 @@ async function runPodtail(
       ...extra,
     }),
   );
-  const child = spawn(process.execPath, [podtailBin, 'run', '--config', config, '--host-root', hostRoot], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // PODTAIL_BENCH_NODE_ARGS: extra node flags for podtail, e.g. `--cpu-prof --cpu-prof-dir=DIR`.
+  const nodeArgs = (process.env.PODTAIL_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, podtailBin, 'run', '--config', config, '--host-root', hostRoot],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
