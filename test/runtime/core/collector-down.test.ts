@@ -1,16 +1,5 @@
 jest.setTimeout(60_000);
-import {
-  append,
-  cri,
-  logFile,
-  sleep,
-  startEngine,
-  startSink,
-  tempNode,
-  waitFor,
-  type Node,
-  type Sink,
-} from './helpers';
+import { append, cri, logFile, sleep, startEngine, waitFor, useNodeAndSink } from './helpers';
 import { decodeLogs } from './otlp';
 
 async function gauge(engine: { registry: import('prom-client').Registry }, name: string): Promise<number> {
@@ -22,21 +11,12 @@ describe.each([
   [503, { 'retry-after': '1' }],
   [429, { 'retry-after': '1' }],
 ])('collector answering %d for a while', (status, headers) => {
-  let node: Node;
-  let sink: Sink;
-  beforeEach(async () => {
-    node = tempNode();
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    await sink.close();
-    node.cleanup();
-  });
+  const env = useNodeAndSink();
 
   it('pauses reading with bounded in-flight bytes, honours Retry-After, drops nothing after it recovers', async () => {
     let down = true;
-    sink.respond = () => (down ? { status, headers } : { status: 200 });
-    const files = [logFile(node, 'default', 'a', 'app'), logFile(node, 'default', 'b', 'app')];
+    env.sink.respond = () => (down ? { status, headers } : { status: 200 });
+    const files = [logFile(env.node, 'default', 'a', 'app'), logFile(env.node, 'default', 'b', 'app')];
     const expected: string[] = [];
     for (const [k, p] of files.entries()) {
       let text = '';
@@ -48,10 +28,10 @@ describe.each([
       append(p, text); // ~2.3 MB in all
     }
     const maxInFlightBytes = 256 * 1024;
-    const engine = await startEngine(node, {
+    const engine = await startEngine(env.node, {
       exporter: {
         type: 'otlphttp',
-        endpoint: sink.url,
+        endpoint: env.sink.url,
         maxInFlightBytes,
         batch: { maxRecords: 500, maxDelayMs: 50 },
         retry: { initialIntervalMs: 50, maxIntervalMs: 200 },
@@ -62,7 +42,7 @@ describe.each([
       void gauge(engine, 'podtail_inflight_bytes').then((v) => (peak = Math.max(peak, v)));
     }, 20);
     await sleep(2500);
-    expect(sink.requests).toHaveLength(0);
+    expect(env.sink.requests).toHaveLength(0);
     const failures = (await engine.registry.getSingleMetric('podtail_export_failures_total')!.get()).values;
     const attempts = failures.find((v) => v.labels.reason === String(status))?.value ?? 0;
     // Retry-After: 1 s overrides the 50 ms backoff: a handful of attempts, not dozens.
@@ -73,11 +53,11 @@ describe.each([
     const degraded = (await engine.registry.getSingleMetric('podtail_degraded')!.get()).values;
     expect(degraded.find((v) => v.labels.component === 'export')?.value).toBe(1);
     down = false;
-    await waitFor(() => sink.requests.length > 0, 10_000, 'first delivery');
-    await waitFor(() => engine.stats.inFlightBytes === 0 || sink.requests.length > 2, 10_000, 'progress');
+    await waitFor(() => env.sink.requests.length > 0, 10_000, 'first delivery');
+    await waitFor(() => engine.stats.inFlightBytes === 0 || env.sink.requests.length > 2, 10_000, 'progress');
     const after = (await engine.registry.getSingleMetric('podtail_degraded')!.get()).values;
     expect(after.find((v) => v.labels.component === 'export')?.value).toBe(0);
-    const got = () => sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body as string));
+    const got = () => env.sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body as string));
     await waitFor(() => got().length >= expected.length, 30_000, 'catch-up');
     clearInterval(sampler);
     expect(peak).toBeLessThanOrEqual(maxInFlightBytes + 64 * 1024);
@@ -92,38 +72,29 @@ describe.each([
 });
 
 describe('stopping while the collector is down', () => {
-  let node: Node;
-  let sink: Sink;
-  beforeEach(async () => {
-    node = tempNode();
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    await sink.close();
-    node.cleanup();
-  });
+  const env = useNodeAndSink();
 
   it('gives up after shutdownTimeoutMs without moving cursors; the next start delivers everything', async () => {
     let down = true;
-    sink.respond = () => (down ? { status: 503 } : { status: 200 });
-    const p = logFile(node, 'default', 'a', 'app');
+    env.sink.respond = () => (down ? { status: 503 } : { status: 200 });
+    const p = logFile(env.node, 'default', 'a', 'app');
     append(p, cri('one') + cri('two'));
     const exporter = {
       type: 'otlphttp',
-      endpoint: sink.url,
+      endpoint: env.sink.url,
       shutdownTimeoutMs: 300,
       batch: { maxDelayMs: 20 },
       retry: { initialIntervalMs: 50, maxIntervalMs: 100 },
     };
-    let engine = await startEngine(node, { exporter });
+    let engine = await startEngine(env.node, { exporter });
     await sleep(400);
     const t0 = Date.now();
     await engine.stop();
     expect(Date.now() - t0).toBeLessThan(5000);
-    expect(sink.requests).toHaveLength(0);
+    expect(env.sink.requests).toHaveLength(0);
     down = false;
-    engine = await startEngine(node, { exporter });
-    const got = () => sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body));
+    engine = await startEngine(env.node, { exporter });
+    const got = () => env.sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body));
     await waitFor(() => got().length >= 2, 10_000, 'delivered after restart');
     await engine.stop();
     expect(got()).toEqual(['one', 'two']);
@@ -131,28 +102,19 @@ describe('stopping while the collector is down', () => {
 });
 
 describe('lag while the collector is down', () => {
-  let node: Node;
-  let sink: Sink;
-  beforeEach(async () => {
-    node = tempNode();
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    await sink.close();
-    node.cleanup();
-  });
+  const env = useNodeAndSink();
 
   it('podtail_lag_bytes is the file size minus the acknowledged offset; bytes_read_total the bytes of the file', async () => {
     let down = false;
-    sink.respond = () => (down ? { status: 503 } : { status: 200 });
-    const p = logFile(node, 'default', 'web', 'app');
+    env.sink.respond = () => (down ? { status: 503 } : { status: 200 });
+    const p = logFile(env.node, 'default', 'web', 'app');
     let first = '';
     for (let i = 0; i < 50; i++) first += cri(`acked ${i}`);
     append(p, first);
-    const engine = await startEngine(node, {
+    const engine = await startEngine(env.node, {
       exporter: {
         type: 'otlphttp',
-        endpoint: sink.url,
+        endpoint: env.sink.url,
         batch: { maxDelayMs: 20 },
         retry: { initialIntervalMs: 50, maxIntervalMs: 100 },
       },
@@ -162,7 +124,7 @@ describe('lag while the collector is down', () => {
       const v = m.values.find((x) => x.labels.namespace === 'default' && x.labels.pod === 'web');
       return v?.value ?? -1;
     };
-    const got = () => sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body));
+    const got = () => env.sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body));
     try {
       await waitFor(() => got().length === 50 && engine.stats.inFlightBytes === 0, 10_000, 'first part');
       const acked = Buffer.byteLength(first);

@@ -4,18 +4,7 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { createLogger } from '../../../runtime/src/telemetry/logger';
 import { parsePartialSuccess } from '../../../runtime/src/export/otlphttp-exporter';
-import {
-  append,
-  cri,
-  logFile,
-  sleep,
-  startEngine,
-  startSink,
-  tempNode,
-  waitFor,
-  type Node,
-  type Sink,
-} from './helpers';
+import { append, cri, logFile, sleep, startEngine, waitFor, type Sink, useNodeAndSink } from './helpers';
 import { decodeLogs } from './otlp';
 
 /** Sum of a metric's series whose labels include `labels`. */
@@ -59,21 +48,12 @@ describe.each([
   [404, '/v1/logs'],
   [415, 'exporter.endpoint'],
 ])('collector answering %d', (status, hint) => {
-  let node: Node;
-  let sink: Sink;
-  beforeEach(async () => {
-    node = tempNode();
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    await sink.close();
-    node.cleanup();
-  });
+  const env = useNodeAndSink();
 
   it('retries forever with reading paused, logs what the status means; delivers everything once it recovers', async () => {
     let down = true;
-    sink.respond = () => ({ status: down ? status : 200 });
-    const files = [logFile(node, 'default', 'a', 'app'), logFile(node, 'other', 'b', 'app')];
+    env.sink.respond = () => ({ status: down ? status : 200 });
+    const files = [logFile(env.node, 'default', 'a', 'app'), logFile(env.node, 'other', 'b', 'app')];
     const expected: string[][] = [[], []];
     let total = 0;
     for (const [k, p] of files.entries()) {
@@ -89,16 +69,16 @@ describe.each([
     const { log, lines } = captureLog();
     const maxInFlightBytes = 64 * 1024;
     const engine = await startEngine(
-      node,
-      { exporter: exporterConfig(sink, { maxInFlightBytes }) },
+      env.node,
+      { exporter: exporterConfig(env.sink, { maxInFlightBytes }) },
       { extensions: () => [], log },
     );
     let peak = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, engine.stats.inFlightBytes)), 10);
     try {
-      await waitFor(() => sink.attempts.length >= 3, 10_000, 'retries');
+      await waitFor(() => env.sink.attempts.length >= 3, 10_000, 'retries');
       await sleep(300);
-      expect(sink.requests).toHaveLength(0);
+      expect(env.sink.requests).toHaveLength(0);
       expect(
         await metric(engine.registry, 'podtail_export_failures_total', { reason: String(status) }),
       ).toBeGreaterThanOrEqual(3);
@@ -117,7 +97,7 @@ describe.each([
 
       down = false;
       const want = expected[0].length + expected[1].length;
-      await waitFor(() => delivered(sink).length >= want, 30_000, 'catch-up');
+      await waitFor(() => delivered(env.sink).length >= want, 30_000, 'catch-up');
       await waitFor(() => engine.stats.inFlightBytes === 0, 10_000, 'all acknowledged');
       expect(await metric(engine.registry, 'podtail_degraded', { component: 'export' })).toBe(0);
       expect(peak).toBeLessThanOrEqual(maxInFlightBytes + 64 * 1024);
@@ -125,15 +105,15 @@ describe.each([
       clearInterval(sampler);
       await engine.stop();
     }
-    const got = delivered(sink);
+    const got = delivered(env.sink);
     expect(got).toHaveLength(expected[0].length + expected[1].length);
     for (const k of [0, 1]) expect(got.filter((m) => m.startsWith(`f${k} `))).toEqual(expected[k]);
     expect(await metric(engine.registry, 'podtail_records_exported_total')).toBe(got.length);
     expect(await metric(engine.registry, 'podtail_bytes_read_total')).toBe(total);
-    // Acknowledged payload bytes: exactly the request bodies the sink answered 200.
-    const acked = sink.requests.filter((r) => r.path === '/v1/logs').reduce((a, r) => a + r.wireBytes, 0);
+    // Acknowledged payload bytes: exactly the request bodies the env.sink answered 200.
+    const acked = env.sink.requests.filter((r) => r.path === '/v1/logs').reduce((a, r) => a + r.wireBytes, 0);
     expect(await metric(engine.registry, 'podtail_bytes_exported_total')).toBe(acked);
-    const cursors = JSON.parse(readFileSync(join(node.root, 'var/lib/podtail/cursors.json'), 'utf8')) as {
+    const cursors = JSON.parse(readFileSync(join(env.node.root, 'var/lib/podtail/cursors.json'), 'utf8')) as {
       files: Array<{ path: string; offset: number }>;
     };
     for (const p of files) {
@@ -143,35 +123,30 @@ describe.each([
 });
 
 describe('collector refusing the payload', () => {
-  let node: Node;
-  let sink: Sink;
-  beforeEach(async () => {
-    node = tempNode();
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    await sink.close();
-    node.cleanup();
-  });
+  const env = useNodeAndSink();
 
   async function run(
     respond: Sink['respond'],
     lines: string[],
   ): Promise<{ got: string[]; registry: Registry; log: Array<Record<string, unknown>>; path: string }> {
-    sink.respond = respond;
-    const p = logFile(node, 'default', 'web', 'app');
+    env.sink.respond = respond;
+    const p = logFile(env.node, 'default', 'web', 'app');
     append(p, lines.map((m) => cri(m)).join(''));
     const { log, lines: logLines } = captureLog();
-    const engine = await startEngine(node, { exporter: exporterConfig(sink) }, { extensions: () => [], log });
+    const engine = await startEngine(
+      env.node,
+      { exporter: exporterConfig(env.sink) },
+      { extensions: () => [], log },
+    );
     try {
       await waitFor(
-        () => engine.stats.inFlightBytes === 0 && engine.stats.queued === 0 && delivered(sink).length > 0,
+        () => engine.stats.inFlightBytes === 0 && engine.stats.queued === 0 && delivered(env.sink).length > 0,
         20_000,
         'everything acknowledged',
       );
       await waitFor(
         () => {
-          const c = JSON.parse(readFileSync(join(node.root, 'var/lib/podtail/cursors.json'), 'utf8')) as {
+          const c = JSON.parse(readFileSync(join(env.node.root, 'var/lib/podtail/cursors.json'), 'utf8')) as {
             files: Array<{ offset: number }>;
           };
           return c.files[0]?.offset === readFileSync(p).length;
@@ -182,7 +157,7 @@ describe('collector refusing the payload', () => {
     } finally {
       await engine.stop();
     }
-    return { got: delivered(sink), registry: engine.registry, log: logLines, path: p };
+    return { got: delivered(env.sink), registry: engine.registry, log: logLines, path: p };
   }
 
   it('413: splits the batch in halves until it fits; drops and counts only the record too large on its own', async () => {
@@ -193,7 +168,7 @@ describe('collector refusing the payload', () => {
       (_path, body) => (body.length > limit ? { status: 413 } : { status: 200 }),
       lines,
     );
-    expect(sink.attempts.some((a) => a.status === 413)).toBe(true);
+    expect(env.sink.attempts.some((a) => a.status === 413)).toBe(true);
     expect(got).toEqual(lines.filter((_, i) => i !== 150));
     expect(
       await metric(registry, 'podtail_records_dropped_total', { namespace: 'default', reason: 'rejected' }),

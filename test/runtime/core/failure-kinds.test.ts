@@ -10,11 +10,10 @@ import {
   logFile,
   sleep,
   startEngine,
-  startSink,
   tempNode,
   waitFor,
   type Node,
-  type Sink,
+  useNodeAndSink,
 } from './helpers';
 import { decodeLogs } from './otlp';
 
@@ -161,22 +160,13 @@ describe('failure kinds', () => {
 });
 
 describe('fingerprint_cardinality', () => {
-  let node: Node;
-  let sink: Sink;
-  beforeEach(async () => {
-    node = tempNode();
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    await sink.close();
-    node.cleanup();
-  });
+  const env = useNodeAndSink();
 
   it('more busy files than source.maxOpenFiles: counted and logged; every line delivered once files go idle', async () => {
     let down = true;
-    sink.respond = () => ({ status: down ? 503 : 200 });
+    env.sink.respond = () => ({ status: down ? 503 : 200 });
     const expected: string[] = [];
-    const paths = ['a', 'b', 'c'].map((pod) => logFile(node, 'default', pod, 'app'));
+    const paths = ['a', 'b', 'c'].map((pod) => logFile(env.node, 'default', pod, 'app'));
     for (const [k, p] of paths.entries()) {
       let text = '';
       for (let i = 0; i < 2000; i++) {
@@ -188,12 +178,12 @@ describe('fingerprint_cardinality', () => {
     }
     const { log, lines } = captureLog();
     const engine = await startEngine(
-      node,
+      env.node,
       {
         source: { maxOpenFiles: 2, rescanIntervalMs: 100 },
         exporter: {
           type: 'otlphttp',
-          endpoint: sink.url,
+          endpoint: env.sink.url,
           maxInFlightBytes: 64 * 1024,
           batch: { maxRecords: 200, maxDelayMs: 20 },
           retry: { initialIntervalMs: 50, maxIntervalMs: 100 },
@@ -211,7 +201,7 @@ describe('fingerprint_cardinality', () => {
       expect(lines.filter((l) => l.msg === 'podtail failure: fingerprint_cardinality')).toHaveLength(1);
       expect(lines.some((l) => l.msg === 'open-file cap reached and no idle file to close')).toBe(true);
       down = false;
-      const got = () => sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body as string));
+      const got = () => env.sink.requests.flatMap((r) => decodeLogs(r.body).map((d) => d.body as string));
       await waitFor(() => got().length >= expected.length, 30_000, 'every line of the three files');
       expect(new Set(got())).toEqual(new Set(expected));
       expect(engine.stats.openFiles).toBeLessThanOrEqual(2);

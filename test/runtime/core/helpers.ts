@@ -163,3 +163,30 @@ export async function startSink(): Promise<Sink> {
     });
   return sink;
 }
+
+/**
+ * A fresh node directory and a local OTLP/HTTP sink for every test of the enclosing `describe`,
+ * closed and removed after each test. Read them through the returned object inside the tests.
+ */
+export function useNodeAndSink(): { readonly node: Node; readonly sink: Sink } {
+  let node: Node | undefined;
+  let sink: Sink | undefined;
+  beforeEach(async () => {
+    node = tempNode();
+    sink = await startSink();
+  });
+  afterEach(async () => {
+    await sink?.close();
+    node?.cleanup();
+  });
+  return {
+    get node(): Node {
+      if (!node) throw new Error('useNodeAndSink: node is only available inside a test');
+      return node;
+    },
+    get sink(): Sink {
+      if (!sink) throw new Error('useNodeAndSink: sink is only available inside a test');
+      return sink;
+    },
+  };
+}

@@ -1,42 +1,23 @@
 jest.setTimeout(60_000);
-import {
-  append,
-  cri,
-  logFile,
-  startEngine,
-  tempNode,
-  waitFor,
-  startSink,
-  type Node,
-  type Sink,
-} from './helpers';
+import { append, cri, logFile, startEngine, waitFor, useNodeAndSink } from './helpers';
 import { decodeLogs } from './otlp';
 import { OtlpHttpExporter, isLoopback, parseRetryAfter } from '../../../runtime/src/export/otlphttp-exporter';
 
 describe('otlphttp exporter against a real local HTTP sink', () => {
-  let node: Node;
-  let sink: Sink;
-  beforeEach(async () => {
-    node = tempNode();
-    sink = await startSink();
-  });
-  afterEach(async () => {
-    await sink.close();
-    node.cleanup();
-  });
+  const env = useNodeAndSink();
 
   const decodedAll = () =>
-    sink.requests.filter((r) => r.path === '/v1/logs').flatMap((r) => decodeLogs(r.body));
+    env.sink.requests.filter((r) => r.path === '/v1/logs').flatMap((r) => decodeLogs(r.body));
 
   it('posts gzip protobuf to /v1/logs, batched by count, with the configured headers', async () => {
-    const p = logFile(node, 'default', 'web', 'app', 1);
+    const p = logFile(env.node, 'default', 'web', 'app', 1);
     let text = '';
     for (let i = 0; i < 250; i++) text += cri(`line ${i}`);
     append(p, text);
-    const engine = await startEngine(node, {
+    const engine = await startEngine(env.node, {
       exporter: {
         type: 'otlphttp',
-        endpoint: sink.url,
+        endpoint: env.sink.url,
         compression: 'gzip',
         headers: { 'x-tenant': 'a' },
         batch: { maxRecords: 100, maxDelayMs: 50 },
@@ -44,7 +25,7 @@ describe('otlphttp exporter against a real local HTTP sink', () => {
     });
     await waitFor(() => decodedAll().length === 250, 10_000, '250 records');
     await engine.stop();
-    const reqs = sink.requests.filter((r) => r.path === '/v1/logs');
+    const reqs = env.sink.requests.filter((r) => r.path === '/v1/logs');
     expect(reqs.length).toBeGreaterThanOrEqual(3);
     expect(reqs[0].headers['content-encoding']).toBe('gzip');
     expect(reqs[0].headers['content-type']).toBe('application/x-protobuf');
@@ -68,20 +49,20 @@ describe('otlphttp exporter against a real local HTTP sink', () => {
   });
 
   it('batches by bytes and by time', async () => {
-    const p = logFile(node, 'default', 'web', 'app');
+    const p = logFile(env.node, 'default', 'web', 'app');
     let text = '';
     for (let i = 0; i < 40; i++) text += cri(`${i} ${'z'.repeat(1000)}`);
     append(p, text);
-    const engine = await startEngine(node, {
+    const engine = await startEngine(env.node, {
       exporter: {
         type: 'otlphttp',
-        endpoint: sink.url,
+        endpoint: env.sink.url,
         compression: 'none',
         batch: { maxBytes: 8 * 1024, maxDelayMs: 5000 },
       },
     });
     await waitFor(() => decodedAll().length === 40, 10_000, 'all by bytes');
-    for (const r of sink.requests) expect(r.body.length).toBeLessThan(16 * 1024);
+    for (const r of env.sink.requests) expect(r.body.length).toBeLessThan(16 * 1024);
     const t0 = Date.now();
     append(p, cri('alone'));
     await waitFor(() => decodedAll().some((r) => r.body === 'alone'), 10_000, 'timed batch');
