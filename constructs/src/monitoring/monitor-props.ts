@@ -70,3 +70,28 @@ export const tierMonitorsPropsSchema = z
     targetAllocator: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .strict();
+
+/**
+ * What a PodMonitor and a ServiceMonitor built from the same props share: metadata, the
+ * selector and namespace selector of the spec, and the one scrape endpoint, which rewrites `job`
+ * to `p.job`. `replaceAction` is the monitor kind's own `replace` relabel action.
+ */
+export function telemetryMonitorParts<Action>(
+  p: ResolvedTelemetryMonitorProps,
+  namespace: string | undefined,
+  replaceAction: Action,
+) {
+  return {
+    metadata: { name: p.name, namespace, labels: { 'app.kubernetes.io/part-of': 'otel-tiers', ...p.labels } },
+    selection: {
+      selector: { matchLabels: { ...p.selector } },
+      ...(namespace ? { namespaceSelector: { matchNames: [namespace] } } : {}),
+    },
+    endpoint: {
+      port: p.port,
+      path: p.path,
+      interval: p.interval,
+      relabelings: [{ action: replaceAction, targetLabel: 'job', replacement: p.job }],
+    },
+  };
+}

@@ -4,7 +4,11 @@ import {
   PodMonitor,
   PodMonitorSpecPodMetricsEndpointsRelabelingsAction,
 } from '../../../imports/lib/podmonitor-monitoring.coreos.com';
-import { type TelemetryMonitorProps, resolveTelemetryMonitorProps } from './monitor-props';
+import {
+  type TelemetryMonitorProps,
+  resolveTelemetryMonitorProps,
+  telemetryMonitorParts,
+} from './monitor-props';
 
 /**
  * A Prometheus Operator `PodMonitor` for a telemetry component (collector, podtail, Target
@@ -17,30 +21,14 @@ export class TelemetryPodMonitor extends Construct {
     super(scope, id);
     const p = resolveTelemetryMonitorProps(`TelemetryPodMonitor '${id}'`, props);
     const namespace = p.namespace ?? Chart.of(this).namespace;
+    const parts = telemetryMonitorParts(
+      p,
+      namespace,
+      PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
+    );
     this.resource = new PodMonitor(this, 'Resource', {
-      metadata: {
-        name: p.name,
-        namespace,
-        labels: { 'app.kubernetes.io/part-of': 'otel-tiers', ...p.labels },
-      },
-      spec: {
-        selector: { matchLabels: { ...p.selector } },
-        ...(namespace ? { namespaceSelector: { matchNames: [namespace] } } : {}),
-        podMetricsEndpoints: [
-          {
-            port: p.port,
-            path: p.path,
-            interval: p.interval,
-            relabelings: [
-              {
-                action: PodMonitorSpecPodMetricsEndpointsRelabelingsAction.REPLACE,
-                targetLabel: 'job',
-                replacement: p.job,
-              },
-            ],
-          },
-        ],
-      },
+      metadata: parts.metadata,
+      spec: { ...parts.selection, podMetricsEndpoints: [parts.endpoint] },
     });
   }
 }

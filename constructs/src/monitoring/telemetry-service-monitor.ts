@@ -4,7 +4,11 @@ import {
   ServiceMonitor,
   ServiceMonitorSpecEndpointsRelabelingsAction,
 } from '../../../imports/lib/servicemonitor-monitoring.coreos.com';
-import { type TelemetryMonitorProps, resolveTelemetryMonitorProps } from './monitor-props';
+import {
+  type TelemetryMonitorProps,
+  resolveTelemetryMonitorProps,
+  telemetryMonitorParts,
+} from './monitor-props';
 
 /**
  * A Prometheus Operator `ServiceMonitor` for a telemetry component exposed by a Service. It sets
@@ -17,30 +21,10 @@ export class TelemetryServiceMonitor extends Construct {
     super(scope, id);
     const p = resolveTelemetryMonitorProps(`TelemetryServiceMonitor '${id}'`, props);
     const namespace = p.namespace ?? Chart.of(this).namespace;
+    const parts = telemetryMonitorParts(p, namespace, ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE);
     this.resource = new ServiceMonitor(this, 'Resource', {
-      metadata: {
-        name: p.name,
-        namespace,
-        labels: { 'app.kubernetes.io/part-of': 'otel-tiers', ...p.labels },
-      },
-      spec: {
-        selector: { matchLabels: { ...p.selector } },
-        ...(namespace ? { namespaceSelector: { matchNames: [namespace] } } : {}),
-        endpoints: [
-          {
-            port: p.port,
-            path: p.path,
-            interval: p.interval,
-            relabelings: [
-              {
-                action: ServiceMonitorSpecEndpointsRelabelingsAction.REPLACE,
-                targetLabel: 'job',
-                replacement: p.job,
-              },
-            ],
-          },
-        ],
-      },
+      metadata: parts.metadata,
+      spec: { ...parts.selection, endpoints: [parts.endpoint] },
     });
   }
 }
